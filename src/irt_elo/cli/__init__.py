@@ -1,0 +1,62 @@
+"""``irt-elo`` command line: a thin layer over the public API.
+
+Each subcommand lives in its own module exposing ``add_parser(subparsers)`` and ``run(args) -> int``. Errors in the
+input become one line on stderr and exit status 2; nothing is written when a command fails.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from .._version import version_string
+from ..errors import IrtEloError
+from ._common import HelpFormatter
+
+# Subcommand modules, in the order `irt-elo --help` lists them.
+COMMANDS = ("fit", "plot")
+
+EPILOG = """\
+examples:
+  irt-elo fit                                   # Epoch's ECI from the bundled 2026-08-11 snapshot
+  irt-elo fit scores.csv --percent -o ranks.csv # your own long or wide table, scores in %
+  irt-elo fit --scale elo --anchor GPT-5=1500   # same fit on an Elo scale
+
+Run `irt-elo COMMAND --help` for each command's options and a worked example.
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="irt-elo", formatter_class=HelpFormatter, epilog=EPILOG,
+        description="Recompute AI capability indices (Epoch's ECI, CAISI's IRT-Elo) with item response theory.")
+    parser.add_argument("--version", action="version", version=version_string())
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        importlib.import_module(f"{__name__}.{name}").add_parser(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.run(args) or 0)
+    except IrtEloError as e:
+        print(f"irt-elo {args.command}: error: {e}", file=sys.stderr)
+        return 2
+    except (OSError, PermissionError) as e:
+        print(f"irt-elo {args.command}: error: {e.strerror or e}: {getattr(e, 'filename', '') or ''}".rstrip(": "),
+              file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("irt-elo: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

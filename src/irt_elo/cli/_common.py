@@ -1,0 +1,137 @@
+"""Shared pieces of the command line: atomic output files, input/output checks and table printing."""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import IrtEloError
+
+
+def atomic_write(path: str | os.PathLike, write: Callable[[Path], None], *, inputs: Sequence[str | os.PathLike] = ()
+                 ) -> Path:
+    """Call ``write(tmp)`` on a temporary file beside ``path`` and rename it into place.
+
+    Nothing is left at ``path`` if ``write`` fails, and an input file is never overwritten.
+    """
+    out = Path(path)
+    for i in inputs:
+        if i is not None and Path(i).exists() and out.exists() and out.resolve() == Path(i).resolve():
+            raise IrtEloError(f"{out}: refusing to overwrite an input file; choose another output path")
+    if out.is_dir():
+        raise IrtEloError(f"{out}: is a directory; give a file name for the output")
+    parent = out.parent if str(out.parent) else Path(".")
+    if not parent.is_dir():
+        raise IrtEloError(f"{out}: folder {parent} does not exist; create it first")
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=parent)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return out
+
+
+def _jsonable(v: Any) -> Any:
+    if isinstance(v, (pd.Timestamp,)):
+        return None if pd.isna(v) else v.strftime("%Y-%m-%d")
+    if isinstance(v, (np.integer,)):
+        return int(v)
+    if isinstance(v, (np.floating, float)):
+        return None if not math.isfinite(float(v)) else float(v)
+    if isinstance(v, (np.bool_,)):
+        return bool(v)
+    if v is pd.NA or v is pd.NaT or v is None:
+        return None
+    if isinstance(v, dict):
+        return {str(k): _jsonable(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple, np.ndarray)):
+        return [_jsonable(x) for x in v]
+    return v
+
+
+def frame_records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """DataFrame rows as JSON-ready dicts (dates as YYYY-MM-DD, NaN/NA as null)."""
+    return [{str(k): _jsonable(v) for k, v in row.items()} for row in df.to_dict(orient="records")]
+
+
+def dumps(obj: Any) -> str:
+    return json.dumps(_jsonable(obj), indent=2, ensure_ascii=False) + "\n"
+
+
+def write_frame(df: pd.DataFrame, path: str | os.PathLike, *, meta: dict[str, Any] | None = None,
+                key: str = "rows", inputs: Sequence[str | os.PathLike] = ()) -> Path:
+    """Write a table atomically as CSV (by default) or JSON (``.json``: ``{"meta": ..., key: [rows]}``)."""
+    out = Path(path)
+    if out.suffix.lower() == ".json":
+        text = dumps({"meta": meta or {}, key: frame_records(df)})
+    else:
+        text = df.to_csv(index=False, date_format="%Y-%m-%d", float_format=None, lineterminator="\n")
+    return atomic_write(out, lambda p: p.write_text(text, encoding="utf-8"), inputs=inputs)
+
+
+def write_json(obj: Any, path: str | os.PathLike, *, inputs: Sequence[str | os.PathLike] = ()) -> Path:
+    text = dumps(obj)
+    return atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"), inputs=inputs)
+
+
+def format_table(df: pd.DataFrame, floats: dict[str, str] | None = None, max_width: int = 38) -> str:
+    """Plain fixed-width table for the terminal."""
+    floats = floats or {}
+    cols = list(df.columns)
+    cells: list[list[str]] = []
+    for _, row in df.iterrows():
+        line = []
+        for c in cols:
+            v = row[c]
+            if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) or v is pd.NaT:
+                s = ""
+            elif isinstance(v, pd.Timestamp):
+                s = v.strftime("%Y-%m-%d")
+            elif isinstance(v, (float, np.floating)):
+                s = format(float(v), floats.get(c, ".2f"))
+            else:
+                s = str(v)
+            line.append(s if len(s) <= max_width else s[: max_width - 1] + "…")
+        cells.append(line)
+    widths = [max([len(str(c))] + [len(r[i]) for r in cells]) for i, c in enumerate(cols)]
+    numeric = [pd.api.types.is_numeric_dtype(df[c]) for c in cols]
+
+    def fmt(vals: Sequence[str]) -> str:
+        return "  ".join(v.rjust(w) if num else v.ljust(w) for v, w, num in zip(vals, widths, numeric)).rstrip()
+
+    return "\n".join([fmt([str(c) for c in cols]), fmt(["-" * w for w in widths])] + [fmt(r) for r in cells])
+
+
+class HelpFormatter(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):
+    """Keep the worked examples' line breaks and show defaults."""
+
+
+def save_figure(fig: Any, path: str | os.PathLike, *, dpi: int = 150,
+                inputs: Sequence[str | os.PathLike] = ()) -> Path:
+    """Save a matplotlib figure atomically; the format follows the suffix (.png, .svg, .pdf)."""
+    out = Path(path)
+    fmt = out.suffix.lower().lstrip(".")
+    if fmt not in ("png", "svg", "pdf"):
+        raise IrtEloError(f"{out}: unsupported figure type {out.suffix or '(none)'!r}; use .png, .svg or .pdf")
+    return atomic_write(out, lambda p: fig.savefig(p, format=fmt, dpi=dpi, metadata=_fixed_metadata(fmt)),
+                        inputs=inputs)
+
+
+def _fixed_metadata(fmt: str) -> dict[str, Any]:
+    # No creation dates or software versions in the file, so the same inputs give byte-identical figures.
+    if fmt == "png":
+        return {"Software": None}
+    if fmt == "svg":
+        return {"Date": None, "Creator": None}
+    return {"CreationDate": None, "Creator": None, "Producer": None}

@@ -1,0 +1,156 @@
+"""``irt-elo fit``: fit the capability model and print / write the ranked table."""
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from ..errors import IrtEloError
+from ..scale import ELO_3X_PER_LOGIT, make_scale
+from ._common import HelpFormatter, format_table, save_figure, write_frame
+from ._data_args import add_data_arguments, load_table
+
+EXAMPLES = """\
+examples:
+  # Reproduce Epoch's published ECI from the bundled 2026-08-11 input (preset 'eci'):
+  irt-elo fit
+  # Save the per-model and per-benchmark results:
+  irt-elo fit --preset eci -o eci.csv --benchmarks-out edi.csv
+  # Same fit on an Elo scale, GPT-5 at 1500, CAISI's "200 points = 3x odds":
+  irt-elo fit --scale elo --anchor GPT-5=1500 --elo-3x
+  # Your own table (long: model,benchmark,score; or wide: one column per benchmark), scores in percent:
+  irt-elo fit my_scores.csv --percent --min-benchmarks 3 -o out.json
+"""
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser("fit", help="fit the capability model and print the ranked table",
+                       description="Fit the 2PL/1PL capability model to a model x benchmark score table and print "
+                                   "models ranked by capability.",
+                       epilog=EXAMPLES, formatter_class=HelpFormatter)
+    add_data_arguments(p)
+    m = p.add_argument_group("method")
+    m.add_argument("--preset", help="method preset: eci, default, ... (default: eci for the bundled data, "
+                                    "'default' for your own table)")
+    m.add_argument("--model", choices=("2pl", "1pl"), help="free slopes (2PL) or all slopes 1 (1PL)")
+    m.add_argument("--loss", choices=("least_squares", "binomial", "bernoulli"), help="loss function")
+    m.add_argument("--ridge", type=float, help="ridge strength lambda")
+    m.add_argument("--penalty", choices=("l2", "log_slope", "none"), help="ridge penalty form")
+    m.add_argument("--anchor-benchmark", help="benchmark held at difficulty 0 and slope 1")
+    m.add_argument("--min-benchmarks", type=int, help="drop models with fewer benchmarks")
+    m.add_argument("--since", help="keep models released on or after this date (YYYY-MM-DD)")
+    m.add_argument("--until", help="keep models released on or before this date (YYYY-MM-DD)")
+    m.add_argument("--benchmarks", help="comma-separated benchmark subset")
+    m.add_argument("--seed", type=int, help="seed of the start values")
+    s = p.add_argument_group("scale")
+    s.add_argument("--scale", choices=("eci", "elo", "logit"),
+                   help="output scale (default: the preset's; ECI for 'eci', logit for 'default')")
+    s.add_argument("--anchor", action="append", metavar="NAME=VALUE",
+                   help="scale anchor; twice for eci (default Claude 3.5 Sonnet=130, GPT-5=150), once for elo")
+    pp = s.add_mutually_exclusive_group()
+    pp.add_argument("--points-per-logit", type=float, help="Elo points per logit (default 400/ln 10 = 173.7)")
+    pp.add_argument("--elo-3x", action="store_true", help="Elo with exactly 3x odds per 200 points (182.0/logit)")
+    o = p.add_argument_group("output")
+    o.add_argument("-o", "--output", metavar="OUT", help="write one row per model (.csv or .json)")
+    o.add_argument("--benchmarks-out", metavar="OUT", help="write one row per benchmark (.csv or .json)")
+    o.add_argument("--top", type=int, default=30, help="rows to print (0 = all)")
+    o.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    p.set_defaults(run=run)
+
+
+def fitter_from_args(args: argparse.Namespace):
+    """Build the Fitter that the options describe (shared with other commands that fit)."""
+    from ..fit import Fitter
+
+    preset = args.preset or ("eci" if args.data is None else "default")
+    overrides: dict[str, Any] = {}
+    for opt in ("model", "loss", "ridge", "penalty", "anchor_benchmark", "min_benchmarks", "since", "until"):
+        v = getattr(args, opt, None)
+        if v is not None:
+            overrides[opt] = v
+    if getattr(args, "seed", None) is not None:
+        overrides["random_state"] = args.seed
+    if getattr(args, "benchmarks", None):
+        overrides["benchmarks"] = [b.strip() for b in args.benchmarks.split(",") if b.strip()]
+    if args.scale or args.anchor or args.points_per_logit or args.elo_3x:
+        kind = args.scale or ("elo" if (args.points_per_logit or args.elo_3x) else None)
+        if kind is None:
+            raise IrtEloError("--anchor needs --scale eci or --scale elo")
+        if kind != "elo" and (args.points_per_logit or args.elo_3x):
+            raise IrtEloError("--points-per-logit / --elo-3x only apply to --scale elo")
+        ppl = ELO_3X_PER_LOGIT if args.elo_3x else args.points_per_logit
+        overrides["scale"] = make_scale(kind, args.anchor, points_per_logit=ppl)
+    return Fitter.from_preset(preset, **overrides)
+
+
+def run(args: argparse.Namespace) -> int:
+    table = load_table(args)
+    fitter = fitter_from_args(args).fit(table)
+    models, benches = fitter.models_, fitter.benchmarks_
+    meta = fit_meta(fitter)
+    inputs = [args.data] if args.data else []
+    if args.output:
+        write_frame(models, args.output, meta=meta, key="models", inputs=inputs)
+    if args.benchmarks_out:
+        write_frame(benches, args.benchmarks_out, meta=meta, key="benchmarks", inputs=inputs)
+    if not args.quiet:
+        print(describe(fitter))
+        print(format_ranked(fitter.summary, args.top))
+    return 0
+
+
+def fit_meta(fitter: Any) -> dict[str, Any]:
+    r = fitter.result_
+    return {
+        "data": fitter.table_.name, "preset": fitter.name, "model": fitter.model, "loss": fitter.loss,
+        "ridge": fitter.ridge, "penalty": fitter.penalty, "scale": fitter.scale_.name,
+        "scale_definition": fitter.scale_.description, "scale_intercept": fitter.scale_.intercept,
+        "scale_per_logit": fitter.scale_.per_logit, "identification": fitter.identification_,
+        "n_models": fitter.table_.n_models, "n_benchmarks": fitter.table_.n_benchmarks,
+        "n_scores": fitter.table_.n_obs, "converged": r.success, "solver_message": r.message,
+        "objective": r.cost,
+    }
+
+
+def describe(fitter: Any) -> str:
+    t, r = fitter.table_, fitter.result_
+    status = "converged" if r.success else f"NOT converged ({r.message})"
+    return (f"{fitter.name} fit of {t.name}: {t.n_models} models x {t.n_benchmarks} benchmarks, {t.n_obs} scores\n"
+            f"scale: {fitter.scale_.name} ({fitter.scale_.description}); identification: "
+            f"{fitter.identification_}\nsolver {status} in {r.seconds:.2f} s, objective {r.cost:.6f}\n")
+
+
+def format_ranked(summary: Any, top: int) -> str:
+    cols = [c for c in ("rank", "model", "capability", "ci_low", "ci_high", "n_benchmarks", "release_date",
+                        "organization", "group") if c in summary]
+    shown = summary if top <= 0 else summary.head(top)
+    text = format_table(shown[cols])
+    if 0 < top < len(summary):
+        text += f"\n... {len(summary) - top} more models (--top 0 prints all; -o writes them)"
+    return text
+
+
+PLOT_EXAMPLES = {"capabilities": "example:\n  irt-elo plot capabilities --preset eci -o eci.png\n"}
+
+
+def add_plot_arguments(p: argparse.ArgumentParser, kind: str) -> None:  # noqa: ARG001 - one kind here
+    """Options of ``irt-elo plot capabilities``: the fit options plus an output file."""
+    from .plot import add_figure_output
+
+    add_data_arguments(p)
+    p.add_argument("--preset", help="method preset (default: eci for bundled data, 'default' otherwise)")
+    p.add_argument("--scale", choices=("eci", "elo", "logit"), help="capability scale")
+    p.add_argument("--anchor", action="append", metavar="NAME=VALUE", help="scale anchor (see `irt-elo fit`)")
+    p.set_defaults(points_per_logit=None, elo_3x=False)
+    add_figure_output(p, "capabilities.png")
+
+
+def run_plot(args: argparse.Namespace) -> int:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    fitter = fitter_from_args(args).fit(load_table(args))
+    fig = fitter.plot()
+    out = save_figure(fig, args.output, inputs=[args.data] if args.data else [])
+    print(f"wrote {out}")
+    return 0

@@ -1,0 +1,41 @@
+"""``irt-elo plot KIND``: write a figure (PNG, SVG or PDF by the output suffix).
+
+Each plot kind lives with the command that computes its data; this module only dispatches. A kind is registered
+as ``name: (module, help)`` where the module exposes ``add_plot_arguments(parser)`` and ``run_plot(args)``.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+from typing import Any
+
+from ._common import HelpFormatter
+
+# name -> (module under irt_elo.cli, one-line help)
+KINDS: dict[str, tuple[str, str]] = {
+    "capabilities": ("fit", "fitted capability against release date, open vs closed"),
+}
+
+EXAMPLES = """\
+examples:
+  irt-elo plot capabilities -o eci.png          # the bundled ECI fit, capability vs release date
+  irt-elo plot capabilities my.csv -o fig.svg   # your own table
+"""
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser("plot", help="draw a figure (PNG/SVG/PDF)", description=__doc__.splitlines()[0],
+                       epilog=EXAMPLES, formatter_class=HelpFormatter)
+    kinds = p.add_subparsers(dest="kind", metavar="KIND", required=True)
+    for name, (module, help_) in KINDS.items():
+        mod = importlib.import_module(f"{__package__}.{module}")
+        kp = kinds.add_parser(name, help=help_, description=help_, formatter_class=HelpFormatter,
+                              epilog=getattr(mod, "PLOT_EXAMPLES", {}).get(name, ""))
+        mod.add_plot_arguments(kp, name)
+        kp.set_defaults(run=mod.run_plot)
+
+
+def add_figure_output(p: argparse.ArgumentParser, default: str) -> None:
+    """The -o option every plot kind takes."""
+    p.add_argument("-o", "--output", default=default, metavar="OUT",
+                   help="figure file; .png, .svg or .pdf")

@@ -1,0 +1,516 @@
+"""Fit the 2PL/1PL capability model to a score table.
+
+:class:`Fitter` follows the lifelines/scikit-learn shape: every option in the constructor, ``fit(table)`` returns
+the fitter, fitted attributes end in ``_``::
+
+    f = Fitter.from_preset("eci").fit(load_epoch_eci())
+    f.summary            # ranked models on the ECI scale
+    f.benchmarks_        # difficulty (EDI) and slope per benchmark
+
+The numerical core is :func:`solve`, a pure function of a :class:`Problem` (index arrays, scores, options) and a
+start vector; the bootstrap and the robustness analyses call it directly with resampled rows and warm starts.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import least_squares, minimize
+
+from . import model as M
+from .data import ScoreTable, from_frame
+from .errors import IrtEloError, did_you_mean
+from .optim import minimize_box
+from .scale import LinearMap, Logit, ScaleSpec, make_scale
+
+Loss = Literal["least_squares", "binomial", "bernoulli"]
+ModelForm = Literal["2pl", "1pl"]
+LOSSES = ("least_squares", "binomial", "bernoulli")
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# The numerical problem and its solver (no pandas, no I/O)
+
+
+@dataclass(frozen=True, eq=False)
+class Problem:
+    """Everything :func:`solve` needs: cells, targets, weights and optimiser options.
+
+    ``cell_weight`` multiplies each cell's loss (normalised to mean 1 so the ridge keeps its meaning);
+    ``trials`` is the per-cell number of questions for the binomial loss.
+    """
+
+    design: M.Design
+    y: np.ndarray
+    loss: Loss = "least_squares"
+    ridge: float = 0.1
+    penalty: M.PenaltyForm = "l2"
+    lower: np.ndarray | None = None
+    upper: np.ndarray | None = None
+    cell_weight: np.ndarray | None = None
+    trials: np.ndarray | None = None
+    tol: float = 1e-8
+    max_iter: int = 1000
+
+    @property
+    def layout(self) -> M.Layout:
+        return self.design.layout
+
+    def with_rows(self, rows: np.ndarray) -> Problem:
+        """The same problem on a subset / resample of the cells (indices into the current cells)."""
+        rows = np.asarray(rows)
+        d = M.Design(self.layout, self.design.model_idx[rows], self.design.bench_idx[rows])
+        pick = (lambda a: None if a is None else a[rows])
+        return replace(self, design=d, y=self.y[rows], cell_weight=pick(self.cell_weight), trials=pick(self.trials))
+
+
+@dataclass(frozen=True)
+class SolveResult:
+    x: np.ndarray = field(repr=False)
+    cost: float
+    nfev: int
+    success: bool
+    message: str
+    seconds: float = field(default=0.0, compare=False)
+
+
+DENSE_LIMIT = 4000  # above this many parameters the dense P x P Newton system gets costly; use scipy's solvers
+
+
+def solve(problem: Problem, x0: np.ndarray) -> SolveResult:
+    """Minimise the problem's penalised loss from ``x0`` with analytic derivatives.
+
+    Up to :data:`DENSE_LIMIT` parameters: bounded Levenberg-Marquardt / Fisher scoring on the dense normal
+    equations (:func:`irt_elo.optim.minimize_box`). Larger problems: scipy's trust-region-reflective least squares
+    with the sparse analytic Jacobian, or L-BFGS-B with the analytic gradient for the likelihood losses.
+    """
+    t0 = time.perf_counter()
+    lo = problem.lower if problem.lower is not None else np.full(x0.shape, -np.inf)
+    hi = problem.upper if problem.upper is not None else np.full(x0.shape, np.inf)
+    x0 = np.clip(np.asarray(x0, dtype=float), lo, hi)
+    lam, form, d, y = problem.ridge, problem.penalty, problem.design, problem.y
+    if problem.loss == "least_squares":
+        w = problem.cell_weight
+        args = (d, y, w, lam, form)
+        objective, value = M.ls_objective, M.ls_value
+    elif problem.loss in ("binomial", "bernoulli"):
+        w = np.ones_like(y) if problem.cell_weight is None else problem.cell_weight
+        if problem.loss == "binomial":
+            if problem.trials is None:
+                raise IrtEloError("loss='binomial' needs the number of questions per benchmark (n_items)")
+            w = w * problem.trials
+        args = (d, y, w, lam, form)
+        objective, value = M.binomial_objective, M.binomial_value
+    else:
+        raise IrtEloError(f"unknown loss {problem.loss!r}; use one of {', '.join(LOSSES)}")
+
+    if problem.layout.n_params <= DENSE_LIMIT:
+        r = minimize_box(lambda x: objective(x, *args), lambda x: value(x, *args), x0, lo, hi,
+                         ftol=problem.tol * 1e-4, gtol=problem.tol * 1e-2, max_iter=problem.max_iter)
+        return SolveResult(r.x, r.fun, r.n_fev, r.success, r.message, time.perf_counter() - t0)
+    if problem.loss == "least_squares":
+        sw = None if w is None else np.sqrt(w)
+        res = least_squares(
+            M.ls_residuals, x0, jac=M.ls_jacobian, bounds=(lo, hi), method="trf", tr_solver="lsmr",
+            tr_options={"atol": 1e-12, "btol": 1e-12}, ftol=problem.tol, xtol=problem.tol, gtol=problem.tol,
+            max_nfev=problem.max_iter, args=(d, y, sw, lam, form))
+        return SolveResult(res.x, float(res.cost), int(res.nfev), bool(res.success), str(res.message),
+                           time.perf_counter() - t0)
+
+    def fun_grad(x: np.ndarray) -> tuple[float, np.ndarray]:
+        f, g, _ = objective(x, *args, hess=False)
+        return f, g
+
+    res = minimize(fun_grad, x0, jac=True, method="L-BFGS-B", bounds=list(zip(lo, hi)),
+                   options={"maxiter": problem.max_iter, "ftol": problem.tol * 1e-4, "gtol": 1e-9, "maxcor": 30})
+    return SolveResult(res.x, float(res.fun), int(res.nfev), bool(res.success), str(res.message),
+                       time.perf_counter() - t0)
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# The Fitter
+
+
+class Fitter:
+    """2PL/1PL capability model ``score = sigmoid(slope_b * (capability_m - difficulty_b))``.
+
+    Parameters
+    ----------
+    model : {'2pl', '1pl'}
+        Free slope per benchmark, or all slopes fixed at 1 (Rasch).
+    loss : {'least_squares', 'binomial', 'bernoulli'}
+        Least squares on the probability scale (Epoch), binomial with each benchmark's question count
+        (``n_items``), or fractional Bernoulli (one trial per cell; a quasi-likelihood).
+    ridge : float
+        Penalty strength ``lam``; the objective gains ``0.5 * lam * P(x) / n_params``.
+    penalty : {'l2', 'log_slope', 'none'}
+        ``P``: sum of squares of all parameters (Epoch), or with ``log(slope)^2`` for slopes.
+    clip : float
+        Scores are clipped to ``[clip, 1 - clip]`` before fitting (Epoch: 1e-3). 0 disables.
+    theta_bounds, difficulty_bounds, slope_bounds : (float, float)
+        Box bounds on the raw parameters (Epoch: ±10, ±10, [0.1, 10]). Slopes stay positive.
+    anchor_benchmark : str, optional
+        Benchmark whose slope is fixed at ``anchor_slope`` during the fit and whose difficulty is shifted to
+        ``anchor_difficulty`` afterwards (Epoch: Winogrande, 0, 1). Without one, the most-covered benchmark's slope
+        is held at 1 during the fit and capabilities are then standardised (mean 0, SD 1 over models; 1PL: centred).
+    min_benchmarks : int
+        Drop models with fewer observed benchmarks.
+    since, until : date-like, optional
+        Keep models released in this window.
+    benchmarks, exclude_benchmarks : list of str, optional
+        Benchmark subset.
+    benchmark_weights : mapping or 'domain', optional
+        Per-benchmark loss weights, or ``'domain'``: benchmarks equal within a domain, domains equal (CAISI).
+    scale : {'logit', 'eci', 'elo'} or scale spec
+        Scale of ``capability_``, ``difficulty_`` and ``slope_`` (see :mod:`irt_elo.scale`).
+    init_sd : float
+        Start: capabilities and difficulties ~ N(0, init_sd^2), slopes 1.
+    random_state : int
+        Seed of the start (legacy ``RandomState``, so 42 gives the same start as ``np.random.seed(42)``).
+    tol : float
+        Solver tolerance (ftol = xtol = gtol for least squares).
+    name : str
+        Label used in outputs ('eci', 'caisi', ...).
+
+    Examples
+    --------
+    >>> from irt_elo.datasets import load_epoch_eci
+    >>> f = Fitter.from_preset("eci").fit(load_epoch_eci())
+    >>> round(float(f.capability_["GPT-5"]), 6)
+    150.0
+    """
+
+    def __init__(
+        self,
+        *,
+        model: ModelForm = "2pl",
+        loss: Loss = "least_squares",
+        ridge: float = 1e-3,
+        penalty: M.PenaltyForm = "l2",
+        clip: float = 1e-3,
+        theta_bounds: tuple[float, float] = (-10.0, 10.0),
+        difficulty_bounds: tuple[float, float] = (-10.0, 10.0),
+        slope_bounds: tuple[float, float] = (0.1, 10.0),
+        anchor_benchmark: str | None = None,
+        anchor_difficulty: float = 0.0,
+        anchor_slope: float = 1.0,
+        min_benchmarks: int = 1,
+        since: str | None = None,
+        until: str | None = None,
+        benchmarks: Sequence[str] | None = None,
+        exclude_benchmarks: Sequence[str] | None = None,
+        benchmark_weights: Mapping[str, float] | Literal["domain"] | None = None,
+        scale: str | ScaleSpec = "logit",
+        init_sd: float = 0.1,
+        random_state: int = 0,
+        tol: float = 1e-8,
+        name: str = "custom",
+    ) -> None:
+        self.model = model
+        self.loss = loss
+        self.ridge = ridge
+        self.penalty = penalty
+        self.clip = clip
+        self.theta_bounds = theta_bounds
+        self.difficulty_bounds = difficulty_bounds
+        self.slope_bounds = slope_bounds
+        self.anchor_benchmark = anchor_benchmark
+        self.anchor_difficulty = anchor_difficulty
+        self.anchor_slope = anchor_slope
+        self.min_benchmarks = min_benchmarks
+        self.since = since
+        self.until = until
+        self.benchmarks = benchmarks
+        self.exclude_benchmarks = exclude_benchmarks
+        self.benchmark_weights = benchmark_weights
+        self.scale = scale
+        self.init_sd = init_sd
+        self.random_state = random_state
+        self.tol = tol
+        self.name = name
+        self._check_options()
+
+    # -- construction --------------------------------------------------------------------------------------------
+    @classmethod
+    def from_preset(cls, preset: str, **overrides: Any) -> Fitter:
+        """A fitter configured by a named preset (``'eci'``, ``'caisi'``, ``'default'``), with overrides.
+
+        Examples
+        --------
+        >>> Fitter.from_preset("eci", ridge=1e-3).ridge
+        0.001
+        """
+        from .presets import get_preset
+
+        return get_preset(preset).fitter(**overrides)
+
+    def get_params(self) -> dict[str, Any]:
+        """Constructor options (scikit-learn style)."""
+        import inspect
+
+        return {k: getattr(self, k) for k in inspect.signature(type(self).__init__).parameters if k != "self"}
+
+    def clone(self, **overrides: Any) -> Fitter:
+        """An unfitted copy with some options changed."""
+        return type(self)(**{**self.get_params(), **overrides})
+
+    def _check_options(self) -> None:
+        if self.model not in ("2pl", "1pl"):
+            raise IrtEloError(f"model must be '2pl' or '1pl', not {self.model!r}")
+        if self.loss not in LOSSES:
+            raise IrtEloError(f"loss must be one of {', '.join(LOSSES)}, not {self.loss!r}")
+        if self.penalty not in ("l2", "log_slope", "none"):
+            raise IrtEloError(f"penalty must be 'l2', 'log_slope' or 'none', not {self.penalty!r}")
+        if not (self.ridge >= 0):
+            raise IrtEloError(f"ridge must be >= 0, not {self.ridge!r}")
+        if not (0 <= self.clip < 0.5):
+            raise IrtEloError(f"clip must be in [0, 0.5), not {self.clip!r}")
+        for nm in ("theta_bounds", "difficulty_bounds", "slope_bounds"):
+            lo, hi = getattr(self, nm)
+            if not lo < hi:
+                raise IrtEloError(f"{nm}: lower bound {lo} must be below upper bound {hi}")
+        if self.slope_bounds[0] <= 0 and self.penalty == "log_slope":
+            raise IrtEloError("penalty='log_slope' needs a positive lower slope bound")
+
+    def _scale_spec(self) -> ScaleSpec:
+        return make_scale(self.scale) if isinstance(self.scale, str) else self.scale
+
+    # -- fitting --------------------------------------------------------------------------------------------------
+    def prepare(self, data: ScoreTable | pd.DataFrame) -> ScoreTable:
+        """Apply the data options (filters, benchmark subset) and validate the table to be fitted."""
+        table = data if isinstance(data, ScoreTable) else from_frame(data)
+        table = table.filter(benchmarks=self.benchmarks, exclude_benchmarks=self.exclude_benchmarks,
+                             since=self.since, until=self.until, min_benchmarks=self.min_benchmarks)
+        if self.anchor_benchmark is not None and self.anchor_benchmark not in table.benchmark_names:
+            raise IrtEloError(f"{table.name}: anchor benchmark {self.anchor_benchmark!r} is not in the data"
+                              f"{did_you_mean(self.anchor_benchmark, table.benchmark_names)}")
+        table.check_connected()
+        return table
+
+    def problem(self, table: ScoreTable) -> Problem:
+        """The numerical problem for an already-prepared table."""
+        m, b = table.n_models, table.n_benchmarks
+        anchor = self._anchor_index(table)
+        if self.model == "1pl":
+            layout = M.Layout.one_pl(m, b)
+        else:
+            layout = M.Layout.two_pl(m, b, anchor, self.anchor_slope)
+        lo, hi = layout.bounds(self.theta_bounds, self.difficulty_bounds, self.slope_bounds)
+        y = table.score if self.clip <= 0 else np.clip(table.score, self.clip, 1.0 - self.clip)
+        return Problem(M.Design(layout, table.model_idx, table.bench_idx), y, loss=self.loss, ridge=self.ridge,
+                       penalty=self.penalty, lower=lo, upper=hi, cell_weight=self._cell_weights(table),
+                       trials=self._trials(table), tol=self.tol)
+
+    def initial_params(self, layout: M.Layout) -> np.ndarray:
+        """Seeded start: N(0, init_sd^2) capabilities then difficulties (drawn in that order), slopes 1."""
+        rs = np.random.RandomState(self.random_state)
+        theta = rs.randn(layout.n_models) * self.init_sd
+        delta = rs.randn(layout.n_benchmarks) * self.init_sd
+        return np.concatenate([theta, delta, np.ones(layout.n_free_slopes)])
+
+    def fit(self, data: ScoreTable | pd.DataFrame, x0: np.ndarray | None = None) -> Fitter:
+        """Fit to a score table (or long DataFrame). Returns ``self``.
+
+        Parameters
+        ----------
+        data : ScoreTable or DataFrame
+        x0 : ndarray, optional
+            Start vector (e.g. a previous ``x_``); by default the seeded start of :meth:`initial_params`.
+        """
+        table = self.prepare(data)
+        problem = self.problem(table)
+        start = self.initial_params(problem.layout) if x0 is None else np.asarray(x0, dtype=float)
+        if start.shape != (problem.layout.n_params,):
+            raise IrtEloError(f"x0 has {start.size} values; this problem has {problem.layout.n_params} parameters")
+        result = solve(problem, start)
+        self.table_ = table
+        self.problem_ = problem
+        self.result_ = result
+        self.x_ = result.x
+        self._set_params(result.x)
+        return self
+
+    def _anchor_index(self, table: ScoreTable) -> int:
+        if self.anchor_benchmark is not None:
+            return int(table.benchmark_names.get_loc(self.anchor_benchmark))
+        # Most-covered benchmark (first on ties): its slope is the unit while fitting; the scale is re-set after.
+        return int(np.argmax(table.models_per_benchmark().to_numpy()))
+
+    def _cell_weights(self, table: ScoreTable) -> np.ndarray | None:
+        bw = self.benchmark_weights
+        if bw is None:
+            return None
+        if isinstance(bw, str):
+            if bw != "domain":
+                raise IrtEloError(f"benchmark_weights must be a mapping or 'domain', not {bw!r}")
+            if "domain" not in table.benchmarks or table.benchmarks["domain"].isna().any():
+                missing = table.benchmarks.index[table.benchmarks.get("domain", pd.Series(index=table.benchmarks.index)).isna()]
+                raise IrtEloError(f"{table.name}: benchmark_weights='domain' needs a domain for every benchmark; "
+                                  f"missing for {', '.join(map(repr, missing[:5]))}")
+            dom = table.benchmarks["domain"].astype(str)
+            per_bench = 1.0 / (dom.map(dom.value_counts()) * dom.nunique())
+        else:
+            unknown = [k for k in bw if k not in table.benchmark_names]
+            if unknown:
+                raise IrtEloError(f"benchmark_weights: unknown benchmark {unknown[0]!r}"
+                                  f"{did_you_mean(unknown[0], table.benchmark_names)}")
+            per_bench = pd.Series({b: float(bw.get(b, 1.0)) for b in table.benchmark_names})
+            if (per_bench < 0).any() or per_bench.sum() <= 0:
+                raise IrtEloError("benchmark_weights must be non-negative and not all zero")
+        w = per_bench.reindex(table.benchmark_names).to_numpy(dtype=float)[table.bench_idx]
+        return w / w.mean()
+
+    def _trials(self, table: ScoreTable) -> np.ndarray | None:
+        if self.loss != "binomial":
+            return None
+        cell = table.scores["n_items"] if "n_items" in table.scores else pd.Series(np.nan, index=table.scores.index)
+        if "n_items" in table.benchmarks:
+            fill = table.benchmarks["n_items"].to_numpy(dtype=float)[table.bench_idx]
+            cell = cell.fillna(pd.Series(fill, index=cell.index))
+        n = cell.to_numpy(dtype=float)
+        if np.isnan(n).any():
+            b = table.scores["benchmark"].iloc[int(np.flatnonzero(np.isnan(n))[0])]
+            raise IrtEloError(f"{table.name}: loss='binomial' needs n_items (questions per benchmark); missing for "
+                              f"{b!r}. Add an n_items column or use loss='bernoulli'")
+        return n
+
+    # -- identification and scale -----------------------------------------------------------------------------
+    def identify(self, x: np.ndarray, layout: M.Layout | None = None,
+                 table: ScoreTable | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Raw solution -> identified (theta, delta, alpha) on the fitter's logit scale.
+
+        With an anchor benchmark: shift so its difficulty equals ``anchor_difficulty`` (Epoch). Otherwise:
+        centre capabilities to mean 0 and, for a 2PL, scale them to SD 1 (slopes rescaled so predictions are kept).
+        """
+        layout = layout or self.problem_.layout
+        table = table or self.table_
+        theta, delta, alpha = layout.unpack(np.asarray(x, dtype=float))
+        if self.anchor_benchmark is not None:
+            shift = delta[table.benchmark_names.get_loc(self.anchor_benchmark)] - self.anchor_difficulty
+            return theta - shift, delta - shift, alpha.copy()
+        mu = float(theta.mean())
+        sd = float(theta.std()) if (self.model == "2pl" and theta.size > 1 and theta.std() > 0) else 1.0
+        return (theta - mu) / sd, (delta - mu) / sd, alpha * sd
+
+    def identification(self) -> str:
+        """One sentence saying how the fitted scale is pinned down."""
+        if self.anchor_benchmark is not None:
+            fixed = f"slope {self.anchor_slope:g}" if self.model == "2pl" else "all slopes 1 (1PL)"
+            return (f"anchor benchmark {self.anchor_benchmark!r}: difficulty {self.anchor_difficulty:g}, {fixed}; "
+                    f"slopes bounded to [{self.slope_bounds[0]:g}, {self.slope_bounds[1]:g}]")
+        if self.model == "1pl":
+            return "1PL (all slopes 1); capabilities centred to mean 0 over fitted models"
+        unit = self.table_.benchmark_names[self._anchor_index(self.table_)] if hasattr(self, "table_") else "?"
+        return (f"capabilities standardised to mean 0, SD 1 over fitted models; slopes positive "
+                f"(bounded to [{self.slope_bounds[0]:g}, {self.slope_bounds[1]:g}]); {unit!r} (most-covered "
+                "benchmark) held at slope 1 while fitting")
+
+    def _set_params(self, x: np.ndarray) -> None:
+        table = self.table_
+        theta, delta, alpha = self.identify(x)
+        self.theta_ = pd.Series(theta, index=table.model_names, name="theta")
+        self.delta_ = pd.Series(delta, index=table.benchmark_names, name="delta")
+        self.alpha_ = pd.Series(alpha, index=table.benchmark_names, name="alpha")
+        self.scale_spec_ = self._scale_spec()
+        self.scale_ = self.scale_spec_.calibrate(self.theta_)
+        self.identification_ = self.identification()
+        self.capability_ = pd.Series(self.scale_.capability(theta), index=table.model_names, name="capability")
+        self.difficulty_ = pd.Series(self.scale_.difficulty(delta), index=table.benchmark_names, name="difficulty")
+        self.slope_ = pd.Series(self.scale_.slope(alpha), index=table.benchmark_names, name="slope")
+        self.models_, self.benchmarks_ = self.frames()
+
+    def frames(self, scale: ScaleSpec | str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Per-model and per-benchmark result tables on the fitted scale or another one.
+
+        Returns
+        -------
+        models : DataFrame
+            ``model``, ``capability``, ``n_benchmarks`` and the table's model metadata, in data order.
+        benchmarks : DataFrame
+            ``benchmark``, ``difficulty``, ``slope``, ``n_models`` and benchmark metadata.
+        """
+        self._check_fitted()
+        lm = self.scale_ if scale is None else (make_scale(scale) if isinstance(scale, str) else scale).calibrate(
+            self.theta_)
+        t = self.table_
+        models = pd.DataFrame({
+            "model": t.model_names,
+            "capability": lm.capability(self.theta_.to_numpy()),
+            "n_benchmarks": t.benchmarks_per_model().to_numpy(),
+        })
+        models = pd.concat([models, t.models.reset_index(drop=True)], axis=1)
+        benches = pd.DataFrame({
+            "benchmark": t.benchmark_names,
+            "difficulty": lm.difficulty(self.delta_.to_numpy()),
+            "slope": lm.slope(self.alpha_.to_numpy()),
+            "n_models": t.models_per_benchmark().to_numpy(),
+            "is_anchor": t.benchmark_names == (self.anchor_benchmark or ""),
+        })
+        benches = pd.concat([benches, t.benchmarks.reset_index(drop=True)], axis=1)
+        return models, benches
+
+    # -- use ------------------------------------------------------------------------------------------------------
+    @property
+    def summary(self) -> pd.DataFrame:
+        """Models ranked by capability (rank 1 = most capable)."""
+        self._check_fitted()
+        s = self.models_.sort_values("capability", ascending=False, kind="stable").reset_index(drop=True)
+        s.insert(0, "rank", np.arange(1, len(s) + 1))
+        return s
+
+    def predict(self, models: Sequence[str] | None = None, benchmarks: Sequence[str] | None = None) -> pd.DataFrame:
+        """Predicted scores (fractions) for every requested model × benchmark, as a models × benchmarks frame."""
+        self._check_fitted()
+        th = self.theta_ if models is None else self.theta_.loc[list(models)]
+        de = self.delta_ if benchmarks is None else self.delta_.loc[list(benchmarks)]
+        al = self.alpha_.loc[de.index]
+        z = al.to_numpy()[None, :] * (th.to_numpy()[:, None] - de.to_numpy()[None, :])
+        return pd.DataFrame(1.0 / (1.0 + np.exp(-z)), index=th.index, columns=de.index)
+
+    def residuals(self) -> pd.DataFrame:
+        """Observed minus predicted score for every fitted cell."""
+        self._check_fitted()
+        t = self.table_
+        pred = self.problem_.design.predict(self.x_)
+        out = t.scores[["model", "benchmark", "score"]].copy()
+        out["predicted"] = pred
+        out["residual"] = out["score"] - pred
+        return out
+
+    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
+        """Capability against release date, coloured by open/closed weights (see :mod:`irt_elo.plots`)."""
+        from .plots import plot_capabilities
+
+        return plot_capabilities(self, ax=ax, **kwargs)
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "x_"):
+            raise IrtEloError("this Fitter is not fitted yet; call .fit(table) first")
+
+    def __repr__(self) -> str:
+        state = f"fitted on {self.table_!r}" if hasattr(self, "x_") else "not fitted"
+        return f"Fitter(name={self.name!r}, model={self.model!r}, loss={self.loss!r}, ridge={self.ridge:g}; {state})"
+
+
+def fit(data: ScoreTable | pd.DataFrame | None = None, preset: str = "eci", **overrides: Any) -> Fitter:
+    """Fit a preset to data (default: the bundled Epoch 2026-08-11 snapshot with the ``eci`` preset).
+
+    Examples
+    --------
+    >>> import irt_elo
+    >>> f = irt_elo.fit()
+    >>> f.summary.loc[0, "model"] in set(f.table_.model_names)
+    True
+    """
+    if data is None:
+        from .datasets import load_epoch_eci
+
+        data = load_epoch_eci()
+    return Fitter.from_preset(preset, **overrides).fit(data)
+
+
+__all__ = ["Fitter", "Problem", "SolveResult", "solve", "fit", "LinearMap", "Logit"]
