@@ -11,6 +11,14 @@ from .fit import Fitter, Problem, fit, solve
 from .presets import PRESETS, Preset, get_preset
 from .scale import ELO_3X_PER_LOGIT, ELO_PER_LOGIT, Elo, LinearMap, Logit, TwoAnchor, make_scale
 from . import datasets
+from .frontier import Capabilities  # noqa: F401  (gap analyses: irt_elo.gap, irt_elo.trends)
+from .gap import GapResult, model_lag  # noqa: F401
+from .compare import MethodSpec, Question, decompose  # noqa: F401  (irt_elo.compare.compare: the side by side)
+from .uncertainty import BootstrapResult, StandardErrors, bootstrap, standard_errors  # noqa: F401  (runs on irt_elo.executor.parallel_map)
+from .diagnostics import cross_validate, diagnose  # noqa: F401  (model checking: irt_elo.diagnostics)
+from .responses import ResponseTable, read_responses, responses_from_frame, simulate_responses  # noqa: F401  (item-level data)
+from .items import ItemFitter  # noqa: F401  (item-level 1PL/2PL: MML-EM and joint MAP)
+from .bayes import BayesFitter  # noqa: F401  (Bayesian 2PL/1PL with Pyro; torch/pyro load only when a fit runs)
 from ._version import __version__
 
 

@@ -40,7 +40,7 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "organization": ("organization", "organisation", "org", "developer"),
     "country": ("country", "countryoforganization"),
     "open_weights": ("openweights", "isopen", "open"),
-    "accessibility": ("accessibility", "modelaccessibility", "accessibilitygroup"),
+    "accessibility": ("accessibility", "modelaccessibility", "accessibilitygroup", "group", "weights"),
     "source": ("source",),
     "domain": ("domain", "category"),
     "n_items": ("nitems", "nquestions", "ntasks", "items"),
@@ -298,7 +298,8 @@ def read_table(
         A long CSV (one row per model × benchmark: ``model``, ``benchmark``, ``score`` and optional
         ``release_date``, ``organization``, ``open_weights``/``accessibility``, ``source``, ``domain``, ``n_items``),
         a wide CSV (a ``model`` column, one column per benchmark), or Epoch's ``eci_benchmarks.csv``
-        (joined with ``eci_scores.csv`` found beside it).
+        (joined with ``eci_scores.csv`` found beside it); or a folder / zip in a known layout: Epoch's
+        Benchmarking Hub ``benchmark_data.zip`` or the Rosetta Stone paper's data folder (see :mod:`irt_elo.readers`).
     score_scale : {'fraction', 'percent', 'auto'}
         Scores are fractions in [0, 1] (a value above 1 is an error), percentages in [0, 100], or guessed
         from the maximum.
@@ -319,6 +320,12 @@ def read_table(
     (222, 57)
     """
     p = Path(path)
+    if format == "auto" and (p.is_dir() or p.suffix.lower() == ".zip"):
+        from .readers.epoch_hub import read_layout  # Epoch hub zip/folder or the Rosetta paper's folder
+
+        table = read_layout(p)
+        if table is not None:
+            return table
     df = read_csv_strict(p)
     keys = {_key(c) for c in df.columns}
     if format == "auto":

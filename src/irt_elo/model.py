@@ -283,3 +283,274 @@ def binomial_objective(x: np.ndarray, design: Design, y: np.ndarray, weight: np.
         js = design.dz_dx(x, np.sqrt(weight * p * (1.0 - p)))
         H = (js.T @ js).toarray()
     return _add_penalty(f, g, H, x, design.layout, lam, form)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Exact second derivatives. Every loss here is a sum over cells of l_i(z_i), so its Hessian is
+#     sum_i l''_i dz_i dz_i^T  +  sum_i l'_i d2z_i,
+# where dz_i has non-zeros (alpha, -alpha, theta - delta) at (theta_m, delta_b, alpha_b) and the only second
+# derivatives of z are d2z/dtheta_m dalpha_b = 1 and d2z/ddelta_b dalpha_b = -1. The Gauss-Newton / Fisher matrices
+# above drop the second sum (and, for least squares, the residual part of l''); near the optimum of a problem with
+# non-zero residuals that costs Newton its quadratic convergence and biases the observed information.
+
+
+def assemble_hessian(x: np.ndarray, design: Design, curv: np.ndarray, grad: np.ndarray | None = None) -> np.ndarray:
+    """Dense ``sum_i curv_i dz_i dz_i^T + sum_i grad_i d2z_i`` (``curv``, ``grad``: per-cell d2l/dz2, dl/dz).
+
+    Built block by block with ``bincount`` (the theta-theta, delta-delta and alpha-alpha blocks are diagonal), so the
+    cost is O(cells + n_params^2) without a sparse matrix product.
+    """
+    lay = design.layout
+    m, b, nf = lay.n_models, lay.n_benchmarks, lay.n_free_slopes
+    theta, delta, alpha = lay.unpack(x)
+    mi, bi = design.model_idx, design.bench_idx
+    a = alpha[bi]
+    caa = curv * a * a
+    H = np.zeros((lay.n_params, lay.n_params))
+    d = np.arange
+    H[d(m), d(m)] = np.bincount(mi, caa, m)
+    H[m + d(b), m + d(b)] = np.bincount(bi, caa, b)
+    tb = np.bincount(mi * b + bi, -caa, m * b).reshape(m, b)
+    H[:m, m:m + b] = tb
+    H[m:m + b, :m] = tb.T
+    if nf:
+        has = design.has_slope
+        k = lay.free_pos[bi[has]]
+        u = theta[mi[has]] - delta[bi[has]]
+        cross = curv[has] * a[has] * u
+        if grad is not None:
+            cross = cross + grad[has]
+        ta = np.bincount(mi[has] * nf + k, cross, m * nf).reshape(m, nf)
+        da = np.bincount(bi[has] * nf + k, -cross, b * nf).reshape(b, nf)
+        s = m + b
+        H[:m, s:] = ta
+        H[s:, :m] = ta.T
+        H[m:s, s:] = da
+        H[s:, m:s] = da.T
+        H[s + d(nf), s + d(nf)] = np.bincount(k, curv[has] * u * u, nf)
+    return H
+
+
+def penalty_hessian(x: np.ndarray, layout: Layout, form: PenaltyForm = "l2") -> np.ndarray:
+    """Diagonal of the exact Hessian of ``P`` (may be negative for 'log_slope' with a slope above e)."""
+    if form == "none":
+        return np.zeros_like(x)
+    d = np.full_like(x, 2.0)
+    if form == "log_slope":
+        k = layout.n_models + layout.n_benchmarks
+        d[k:] = 2.0 * (1.0 - np.log(x[k:])) / x[k:] ** 2
+    return d
+
+
+def _with_penalty(f: float, g: np.ndarray, H: np.ndarray | None, x: np.ndarray, layout: Layout, lam: float,
+                  form: PenaltyForm, exact: bool) -> tuple[float, np.ndarray, np.ndarray | None]:
+    if not exact:
+        return _add_penalty(f, g, H, x, layout, lam, form)
+    if lam > 0 and form != "none":
+        c = 0.5 * lam / layout.n_params
+        pen, pgrad = penalty(x, layout, form)
+        f += c * pen
+        g = g + c * pgrad
+        if H is not None:
+            H[np.diag_indices_from(H)] += c * penalty_hessian(x, layout, form)
+    return f, g, H
+
+
+def ls_newton(x: np.ndarray, design: Design, y: np.ndarray, w: np.ndarray | None, lam: float,
+              form: PenaltyForm, hess: bool = True) -> tuple[float, np.ndarray, np.ndarray | None]:
+    """Least-squares value, gradient and exact Hessian (same value and gradient as :func:`ls_objective`)."""
+    p = design.predict(x)
+    r = p - y
+    ww = np.ones_like(r) if w is None else w
+    d1 = p * (1.0 - p)
+    f = 0.5 * float(r @ (ww * r))
+    gz = ww * r * d1  # dl/dz
+    g = design.dz_dx(x).T @ gz
+    H = assemble_hessian(x, design, ww * d1 * (d1 + r * (1.0 - 2.0 * p)), gz) if hess else None
+    return _with_penalty(f, g, H, x, design.layout, lam, form, exact=True)
+
+
+def binomial_newton(x: np.ndarray, design: Design, y: np.ndarray, weight: np.ndarray, lam: float,
+                    form: PenaltyForm, hess: bool = True) -> tuple[float, np.ndarray, np.ndarray | None]:
+    """Binomial negative log-likelihood, gradient and exact (observed) Hessian."""
+    z = design.linear_predictor(x)
+    p = expit(z)
+    f = -float(weight @ (y * log_expit(z) + (1.0 - y) * log_expit(-z)))
+    gz = weight * (p - y)
+    g = design.dz_dx(x).T @ gz
+    H = assemble_hessian(x, design, weight * p * (1.0 - p), gz) if hess else None
+    return _with_penalty(f, g, H, x, design.layout, lam, form, exact=True)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Beta likelihood (mean-precision parameterisation, Ferrari & Cribari-Neto 2004) for aggregate scores whose number
+# of questions is unknown: y ~ Beta(mu * phi, (1 - mu) * phi), mu = sigmoid(z), Var(y) = mu (1 - mu) / (1 + phi).
+# A binomial fraction over n questions has variance mu (1 - mu) / n, so phi plays the role of n - 1 and the
+# likelihood carries roughly as much information per cell as the binomial one: the ridge is not inflated.
+
+
+def _beta_terms(z: np.ndarray, y: np.ndarray, phi: np.ndarray):
+    from scipy.special import digamma, gammaln
+
+    mu, nu = expit(z), expit(-z)  # nu = 1 - mu without cancellation
+    a, b = mu * phi, nu * phi
+    ly, l1y = np.log(y), np.log1p(-y)
+    loglik = gammaln(phi) - gammaln(a) - gammaln(b) + (a - 1.0) * ly + (b - 1.0) * l1y
+    dmu = phi * (digamma(a) - digamma(b) - ly + l1y)  # d(-loglik)/dmu
+    return mu, nu, a, b, loglik, dmu
+
+
+def beta_value(x: np.ndarray, design: Design, y: np.ndarray, weight: np.ndarray, phi: np.ndarray, lam: float,
+               form: PenaltyForm) -> float:
+    """Beta negative log-likelihood (``phi``: per-cell precision) plus the ridge penalty."""
+    *_, loglik, _ = _beta_terms(design.linear_predictor(x), y, phi)
+    f = -float(weight @ loglik)
+    if lam > 0 and form != "none":
+        f += 0.5 * lam * penalty(x, design.layout, form)[0] / design.layout.n_params
+    return f
+
+
+def beta_objective(x: np.ndarray, design: Design, y: np.ndarray, weight: np.ndarray, phi: np.ndarray, lam: float,
+                   form: PenaltyForm, hess: bool = True, exact: bool = False
+                   ) -> tuple[float, np.ndarray, np.ndarray | None]:
+    """Beta negative log-likelihood, gradient and (if ``hess``) Fisher information or, with ``exact``, the
+    observed Hessian (both for fixed precision)."""
+    from scipy.special import polygamma
+
+    mu, nu, a, b, loglik, dmu = _beta_terms(design.linear_predictor(x), y, phi)
+    f = -float(weight @ loglik)
+    d1 = mu * nu
+    gz = weight * dmu * d1
+    g = design.dz_dx(x).T @ gz
+    H = None
+    if hess:
+        fisher_mu = phi * phi * (polygamma(1, a) + polygamma(1, b))  # d2(-loglik)/dmu2, free of y
+        curv = weight * fisher_mu * d1 * d1
+        if exact:
+            curv = curv + gz * (nu - mu)  # + dl/dmu * d2mu/dz2, d2mu/dz2 = mu nu (1 - 2 mu)
+            H = assemble_hessian(x, design, curv, gz)
+        else:
+            js = design.dz_dx(x, np.sqrt(curv))
+            H = (js.T @ js).toarray()
+    return _with_penalty(f, g, H, x, design.layout, lam, form, exact)
+
+
+def beta_precision(x: np.ndarray, design: Design, y: np.ndarray, weight: np.ndarray, groups: np.ndarray,
+                   n_groups: int, start: np.ndarray | None = None, bounds: tuple[float, float] = (1e-2, 1e7),
+                   max_iter: int = 100) -> np.ndarray:
+    """Maximum-likelihood beta precision per group of cells (e.g. per benchmark) for fixed means.
+
+    The log-likelihood is concave in ``phi`` (its second derivative ``psi1(phi) - mu^2 psi1(mu phi) -
+    (1-mu)^2 psi1((1-mu) phi)`` is negative), so a safeguarded Newton iteration on all groups at once converges.
+    Groups without cells keep ``start`` (or 1). Starts from the method-of-moments value when ``start`` is None.
+    """
+    from scipy.special import digamma, polygamma
+
+    z = design.linear_predictor(x)
+    mu, nu = expit(z), expit(-z)
+    ly, l1y = np.log(y), np.log1p(-y)
+    lo, hi = bounds
+    wsum = np.bincount(groups, weight, n_groups)
+    if start is None:
+        # Var(y) = mu (1 - mu) / (1 + phi)  =>  phi ~ mean(mu (1 - mu) / (y - mu)^2) - 1, robustly via ratio of sums
+        num = np.bincount(groups, weight * mu * nu, n_groups)
+        den = np.bincount(groups, weight * (y - mu) ** 2, n_groups)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            phi = np.where(den > 0, num / den - 1.0, hi)
+    else:
+        phi = np.asarray(start, dtype=float).copy()
+    phi = np.clip(np.nan_to_num(phi, nan=1.0), lo, hi)
+    for _ in range(max_iter):
+        pc = phi[groups]
+        s = weight * (digamma(pc) - mu * digamma(mu * pc) - nu * digamma(nu * pc) + mu * ly + nu * l1y)
+        c = weight * (polygamma(1, pc) - mu * mu * polygamma(1, mu * pc) - nu * nu * polygamma(1, nu * pc))
+        d1 = np.bincount(groups, s, n_groups)
+        d2 = np.bincount(groups, c, n_groups)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            step = np.where((wsum > 0) & (d2 < 0), -d1 / d2, 0.0)
+        new = phi + step
+        new = np.where(new <= lo, 0.5 * (phi + lo), new)  # stay positive: halve the way to the lower bound
+        new = np.clip(new, lo, hi)
+        done = np.all(np.abs(new - phi) <= 1e-10 * phi)
+        phi = new
+        if done:
+            break
+    return phi
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Block form for structured Newton steps. The capability-capability block of every Hessian above is diagonal (each
+# cell involves one model, the penalty is separable), so a Newton system can be solved by eliminating the
+# capabilities (Schur complement) and factorising only the (difficulties + slopes) block: O(M K^2 + K^3) with
+# K = B + F instead of O((M + K)^3).
+
+
+def loss_cells(x: np.ndarray, design: Design, y: np.ndarray, weight: np.ndarray | None, loss: str,
+               phi: np.ndarray | None = None) -> tuple[float, np.ndarray, np.ndarray]:
+    """Unpenalised loss value, per-cell ``dl/dz`` and exact per-cell ``d2l/dz2`` for ``loss`` in
+    {'least_squares', 'binomial', 'bernoulli', 'beta'} (``weight`` already includes binomial trials; ``phi`` is
+    the per-cell beta precision)."""
+    w = np.ones_like(y) if weight is None else weight
+    if loss == "least_squares":
+        p = design.predict(x)
+        r = p - y
+        d1 = p * (1.0 - p)
+        return 0.5 * float(r @ (w * r)), w * r * d1, w * d1 * (d1 + r * (1.0 - 2.0 * p))
+    if loss in ("binomial", "bernoulli"):
+        z = design.linear_predictor(x)
+        p = expit(z)
+        f = -float(w @ (y * log_expit(z) + (1.0 - y) * log_expit(-z)))
+        return f, w * (p - y), w * p * (1.0 - p)
+    if loss == "beta":
+        from scipy.special import polygamma
+
+        mu, nu, a, b, loglik, dmu = _beta_terms(design.linear_predictor(x), y, phi)
+        d1 = mu * nu
+        gz = w * dmu * d1
+        curv = w * phi * phi * (polygamma(1, a) + polygamma(1, b)) * d1 * d1 + gz * (nu - mu)
+        return -float(w @ loglik), gz, curv
+    raise ValueError(f"unknown loss {loss!r}")
+
+
+def gradient_blocks(x: np.ndarray, design: Design, gz: np.ndarray) -> np.ndarray:
+    """``dz/dx^T gz`` without a sparse matrix (same as ``design.dz_dx(x).T @ gz``)."""
+    lay = design.layout
+    m, b, nf = lay.n_models, lay.n_benchmarks, lay.n_free_slopes
+    theta, delta, alpha = lay.unpack(x)
+    mi, bi = design.model_idx, design.bench_idx
+    ga = gz * alpha[bi]
+    parts = [np.bincount(mi, ga, m), -np.bincount(bi, ga, b)]
+    if nf:
+        has = design.has_slope
+        parts.append(np.bincount(lay.free_pos[bi[has]], gz[has] * (theta[mi[has]] - delta[bi[has]]), nf))
+    return np.concatenate(parts)
+
+
+def hessian_blocks(x: np.ndarray, design: Design, curv: np.ndarray, grad: np.ndarray | None = None
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The Hessian of :func:`assemble_hessian` as ``(D, C, E)``: ``D`` the diagonal of the capability block (M,),
+    ``C`` the capability x (difficulty, slope) block (M, K) and ``E`` the (difficulty, slope) block (K, K)."""
+    lay = design.layout
+    m, b, nf = lay.n_models, lay.n_benchmarks, lay.n_free_slopes
+    theta, delta, alpha = lay.unpack(x)
+    mi, bi = design.model_idx, design.bench_idx
+    a = alpha[bi]
+    caa = curv * a * a
+    D = np.bincount(mi, caa, m)
+    C = np.empty((m, b + nf))
+    C[:, :b] = np.bincount(mi * b + bi, -caa, m * b).reshape(m, b)
+    E = np.zeros((b + nf, b + nf))
+    E[np.arange(b), np.arange(b)] = np.bincount(bi, caa, b)
+    if nf:
+        has = design.has_slope
+        k = lay.free_pos[bi[has]]
+        u = theta[mi[has]] - delta[bi[has]]
+        cross = curv[has] * a[has] * u
+        if grad is not None:
+            cross = cross + grad[has]
+        C[:, b:] = np.bincount(mi[has] * nf + k, cross, m * nf).reshape(m, nf)
+        da = np.bincount(bi[has] * nf + k, -cross, b * nf).reshape(b, nf)
+        E[:b, b:] = da
+        E[b:, :b] = da.T
+        E[b + np.arange(nf), b + np.arange(nf)] = np.bincount(k, curv[has] * u * u, nf)
+    return D, C, E

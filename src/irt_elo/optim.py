@@ -106,7 +106,8 @@ def minimize_box(
         rho = actual / pred if pred > 0 else -1.0
         if rho > 1e-4:
             small_step = np.linalg.norm(s) <= xtol * (xtol + np.linalg.norm(x))
-            small_decrease = actual <= ftol * max(abs(f), 1e-300)
+            # MINPACK's rule: both the achieved and the predicted decrease are negligible.
+            small_decrease = max(actual, pred) <= ftol * max(abs(f), 1e-300)
             x = x_new
             f, g, H = objective(x)
             n_fev += 1

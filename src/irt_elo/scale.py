@@ -132,6 +132,15 @@ class Logit:
 ScaleSpec = TwoAnchor | Elo | Logit
 
 
+def anchor_models(spec: ScaleSpec) -> list[str]:
+    """Names of the models a scale spec is pinned to (none for the logit scale or an unanchored Elo)."""
+    if isinstance(spec, TwoAnchor):
+        return [n for n, _ in spec.anchors]
+    if isinstance(spec, Elo) and spec.anchor is not None:
+        return [spec.anchor[0]]
+    return []
+
+
 def parse_anchors(items: Sequence[str] | Mapping[str, float] | None) -> list[tuple[str, float]]:
     """Parse ``["GPT-5=150", ...]`` (or a mapping) into (name, value) pairs.
 

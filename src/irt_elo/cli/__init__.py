@@ -15,7 +15,7 @@ from ..errors import IrtEloError
 from ._common import HelpFormatter
 
 # Subcommand modules, in the order `irt-elo --help` lists them.
-COMMANDS = ("fit", "plot")
+COMMANDS = ("fit", "plot", "gap", "compare", "diagnose")
 
 EPILOG = """\
 examples:

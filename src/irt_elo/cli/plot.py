@@ -14,12 +14,21 @@ from ._common import HelpFormatter
 # name -> (module under irt_elo.cli, one-line help)
 KINDS: dict[str, tuple[str, str]] = {
     "capabilities": ("fit", "fitted capability against release date, open vs closed"),
+    "gap": ("gap", "both frontiers with interval bands and the gap over time (points and months)"),
+    "trend": ("gap", "frontier trend: slope per year, breakpoint scan or slope ratio"),
+    "compare": ("compare", "waterfall: the headline gap after each method choice from the eci to the caisi preset"),
+    "subsets": ("compare", "distribution of the headline gap over random benchmark subsets"),
+    "items": ("diagnose", "item characteristic curves: predicted score vs capability, with observed scores"),
+    "information": ("diagnose", "benchmark information curves and their total: where the fit pins capability down"),
+    "fit": ("diagnose", "worst fit statistics (infit/outfit mean squares) per benchmark or model"),
 }
 
 EXAMPLES = """\
 examples:
   irt-elo plot capabilities -o eci.png          # the bundled ECI fit, capability vs release date
   irt-elo plot capabilities my.csv -o fig.svg   # your own table
+  irt-elo plot gap -o gap.png                   # open vs closed frontiers and the gap over time
+  irt-elo plot compare -o waterfall.svg         # which method choice moves the headline gap
 """
 
 

@@ -7,5 +7,8 @@ from __future__ import annotations
 
 from ._style import PALETTE
 from .capabilities import plot_capabilities
+from .gap import plot_frontiers, plot_gap, plot_gap_over_time, plot_trend  # noqa: F401
+from .compare import plot_subsets, plot_waterfall  # noqa: F401
+from .diagnostics import plot_cv, plot_eci_comparison, plot_fit_statistics, plot_information, plot_item_curves
 
 __all__ = ["PALETTE", "plot_capabilities"]

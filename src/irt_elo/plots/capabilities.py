@@ -8,10 +8,28 @@ import numpy as np
 from ._style import GROUP_LABELS, PALETTE, new_axes
 
 
-def plot_capabilities(fitter: Any, ax: Any = None, *, label_top: int = 8) -> Any:
+def plot_capabilities(fitter: Any, ax: Any = None, *, label_top: int = 3) -> Any:
     """Fitted capability against release date, open and closed weights in separate colours.
 
-    Returns the matplotlib Figure.
+    The ``label_top`` most capable models of each group are named.
+
+    Parameters
+    ----------
+    fitter : Fitter
+        A fitted :class:`~irt_elo.fit.Fitter`.
+    ax : matplotlib Axes, optional
+    label_top : int
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import irt_elo
+    >>> fig = irt_elo.fit().plot()
+    >>> len(fig.axes)
+    1
     """
     models = fitter.models_
     fig, ax = new_axes(ax)
@@ -27,10 +45,13 @@ def plot_capabilities(fitter: Any, ax: Any = None, *, label_top: int = 8) -> Any
             if sel.any():
                 ax.scatter(models.loc[sel, "release_date"], models.loc[sel, "capability"], s=18, alpha=0.85,
                            color=PALETTE[g], label=f"{lab} ({int(sel.sum())})")
-        top = models.nlargest(label_top, "capability")
-        for _, r in top.iterrows():
-            ax.annotate(r["model"], (r["release_date"], r["capability"]), fontsize=7, xytext=(3, 2),
-                        textcoords="offset points")
+        named = [models[np.asarray(group == g)].nlargest(label_top, "capability") for g in ("closed", "open")]
+        for top in named:
+            # Staggered offsets keep near-tied leaders' names apart.
+            for k, (_, r) in enumerate(top.iterrows()):
+                ax.annotate(r["model"], (r["release_date"], r["capability"]), fontsize=7,
+                            xytext=(-6, 6 - 9 * k), textcoords="offset points", ha="right",
+                            arrowprops={"arrowstyle": "-", "lw": 0.5, "color": PALETTE["grey"]})
         ax.set_xlabel("release date")
         ax.legend(loc="upper left", frameon=False)
     ax.set_ylabel(f"capability ({fitter.scale_.name})")

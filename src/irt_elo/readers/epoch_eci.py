@@ -13,6 +13,8 @@ import pandas as pd
 from ..data import _parse_dates, open_weights_from_accessibility, read_csv_strict
 from ..errors import IrtEloError
 
+UNSPECIFIED_SOURCE = "unspecified"
+
 SCORES_COLUMNS = {
     "Model": "model",
     "Display name": "display_name",
@@ -44,7 +46,9 @@ def epoch_eci_frame(df: pd.DataFrame, path: Path) -> tuple[pd.DataFrame, pd.Data
             keep.append(extra)
     long = df[keep].rename(columns=cols)
     if "source" in long:
-        long["source"] = long["source"].replace("", "Epoch evaluations")
+        # Blank is NOT an Epoch run here: the blank rows are external leaderboards (ARC-AGI-2, HLE, CritPt, ...)
+        # whose upstream Epoch did not record; Epoch's own runs say "Epoch evaluations".
+        long["source"] = long["source"].replace("", UNSPECIFIED_SOURCE)
     models_extra = None
     scores_path = path.with_name("eci_scores.csv")
     if scores_path.exists():

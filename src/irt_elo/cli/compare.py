@@ -1,0 +1,363 @@
+"""``irt-elo compare``: Epoch's and CAISI's headline gaps side by side, and the decomposition between them."""
+from __future__ import annotations
+
+import argparse
+import math
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..errors import IrtEloError, did_you_mean
+from ._common import HelpFormatter, format_table, save_figure, write_frame, write_json
+from ._data_args import add_data_arguments, load_table
+
+EXAMPLES = """\
+examples:
+  # Both presets, both questions (Epoch's average open-frontier lag, CAISI's DeepSeek-V4-Pro lag), and the
+  # one-choice-at-a-time decomposition from the ECI headline to the CAISI headline:
+  irt-elo compare
+  # Save everything as JSON (one object per preset with the same gap keys as `irt-elo gap`):
+  irt-elo compare -o compare.json --decomposition-out steps.csv
+  # Add benchmark-choice robustness (200 random 9-benchmark subsets, leave-one-out) and the harness control:
+  irt-elo compare --subsets 200 --k 9 --loo --harness --jobs -1
+  # CAISI's own published table (4 models x 9 benchmarks) against CAISI's Elo:
+  irt-elo compare --caisi-table --no-decomposition
+"""
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser("compare", help="ECI vs CAISI headline gaps side by side, and what moves one to the other",
+                       description="Fit each preset to the same data, answer Epoch's question (average lag of the "
+                                   "best open model) and CAISI's (one named model's lag) with bootstrap intervals, "
+                                   "and decompose the difference one method choice at a time.",
+                       epilog=EXAMPLES, formatter_class=HelpFormatter)
+    add_data_arguments(p)
+    add_method_arguments(p)
+    a = p.add_argument_group("analyses")
+    a.add_argument("--no-decomposition", action="store_true", help="skip the one-choice-at-a-time decomposition")
+    a.add_argument("--subsets", type=int, default=0, metavar="N",
+                   help="also refit each preset on N random benchmark subsets (0: skip)")
+    a.add_argument("--k", type=int, default=9, help="benchmarks per random subset (CAISI: 9)")
+    a.add_argument("--pool", choices=("recent", "all"), default="recent",
+                   help="draw subsets from benchmarks with >= 5 models released since 2025-06-01, or from all")
+    a.add_argument("--any-subset", action="store_true",
+                   help="do not require the named model to keep enough benchmarks in each subset")
+    a.add_argument("--loo", action="store_true", help="also leave each benchmark out in turn")
+    a.add_argument("--harness", action="store_true",
+                   help="also the harness control: gaps by evaluation source and with a per-source offset")
+    a.add_argument("--caisi-table", action="store_true",
+                   help="also fit CAISI's published 4-model table and compare with CAISI's Elo")
+    o = p.add_argument_group("output")
+    o.add_argument("-o", "--output", metavar="OUT.json", help="write all results as JSON")
+    o.add_argument("--decomposition-out", metavar="OUT.csv", help="write the decomposition table (.csv or .json)")
+    o.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    p.set_defaults(run=run)
+
+
+def add_method_arguments(p: argparse.ArgumentParser) -> None:
+    m = p.add_argument_group("method")
+    m.add_argument("--preset", action="append", metavar="NAME",
+                   help="preset to compare; repeat (default: --preset eci --preset caisi)")
+    m.add_argument("--model", default="DeepSeek-V4-Pro", metavar="NAME",
+                   help="the named model of CAISI's question")
+    m.add_argument("--sources", choices=("all", "uniform", "reported"), default="all",
+                   help="evaluations used: all, Epoch's own uniform-harness runs, or reported ones")
+    m.add_argument("--common-models", action="store_true",
+                   help="answer the questions only on the models every preset fitted")
+    m.add_argument("--elo-3x", action="store_true",
+                   help="caisi preset: exactly 3x odds per 200 Elo points (182.0/logit) instead of 400/ln 10")
+    u = p.add_argument_group("uncertainty")
+    u.add_argument("--bootstrap", type=int, default=100, metavar="N",
+                   help="bootstrap draws per fit for the intervals (0: none; then only point criteria work)")
+    u.add_argument("--level", type=float, default=0.90, help="interval level")
+    u.add_argument("--seed", type=int, default=12345, help="seed of the bootstrap and the subsets")
+    u.add_argument("--jobs", type=int, default=1, help="parallel worker processes (-1: all cores)")
+    u.add_argument("--scheduler", metavar="ADDRESS", help="run refits on this Dask scheduler (tcp://host:8786)")
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Shared checks (everything that can fail fast fails before any fitting and before anything is written)
+
+
+def specs_from_args(args: argparse.Namespace) -> list[Any]:
+    from ..compare import MethodSpec
+    from ..presets import caisi_scale, get_preset
+
+    names = args.preset or ["eci", "caisi"]
+    specs = []
+    for n in names:
+        get_preset(n)
+        over = {"scale": caisi_scale(three_x=True)} if (n == "caisi" and args.elo_3x) else {}
+        specs.append(MethodSpec(n, over, sources=args.sources))
+    return specs
+
+
+def check_model(table: Any, name: str) -> None:
+    if name not in table.model_names:
+        raise IrtEloError(f"{table.name}: unknown model {name!r} for --model{did_you_mean(name, table.model_names)}")
+
+
+def check_outputs(*paths: str | None) -> None:
+    for p in paths:
+        if not p:
+            continue
+        out = Path(p)
+        if out.is_dir():
+            raise IrtEloError(f"{out}: is a directory; give a file name for the output")
+        parent = out.parent if str(out.parent) else Path(".")
+        if not parent.is_dir():
+            raise IrtEloError(f"{out}: folder {parent} does not exist; create it first")
+
+
+def check_common(args: argparse.Namespace) -> None:
+    if args.bootstrap < 0 or args.bootstrap == 1:
+        raise IrtEloError(f"--bootstrap must be 0 or at least 2, not {args.bootstrap}")
+    if not 0 < args.level < 1:
+        raise IrtEloError(f"--level must lie strictly between 0 and 1, not {args.level}")
+    if args.jobs == 0:
+        raise IrtEloError("--jobs must be a non-zero integer (-1: all cores)")
+
+
+def questions_for(model: str, n_boot: int) -> tuple[Any, ...]:
+    from ..compare import CAISI_QUESTION, EPOCH_QUESTION
+
+    q_epoch = EPOCH_QUESTION if n_boot else EPOCH_QUESTION.with_(criterion="point")
+    return (q_epoch, CAISI_QUESTION.with_(model=model, label=f"months {model} lags the closed US frontier "
+                                                             "(CAISI's question)"))
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Printing
+
+
+def _ci(v: float, lo: float, hi: float, fmt: str = ".1f") -> str:
+    if v is None or not math.isfinite(v):
+        return "n/a"
+    s = format(v, fmt)
+    if lo is not None and hi is not None and math.isfinite(lo) and math.isfinite(hi):
+        s += f" [{format(lo, fmt)}, {format(hi, fmt)}]"
+    return s
+
+
+def headline_table(frame: pd.DataFrame) -> str:
+    rows = []
+    for _, r in frame.iterrows():
+        rows.append({"preset": r["preset"], "question": r["question"] + (" *" if r.get("headline") else ""),
+                     "criterion": r.get("criterion") or "",
+                     "months": _ci(r["gap_months"], r["gap_months_low"], r["gap_months_high"]),
+                     "points": _ci(r["gap_points"], r["gap_points_low"], r["gap_points_high"]),
+                     "scale": r["scale"],
+                     "Elo-equivalent": _ci(r["gap_elo"], r["gap_elo_low"], r["gap_elo_high"], ".0f"),
+                     "models": str(r.get("n_models", "")), "benchmarks": str(r.get("n_benchmarks", "")),
+                     "note": r.get("error") or ""})
+    return format_table(pd.DataFrame(rows), max_width=60)
+
+
+def decomposition_table(frame: pd.DataFrame) -> str:
+    rows = []
+    for _, r in frame.iterrows():
+        d = r["delta_months"]
+        rows.append({"#": str(r["step_no"]) + ("" if r["on_path"] else " (off path)"), "step": r["step"],
+                     "question": r["question"], "months": _ci(r["gap_months"], r["gap_months_low"],
+                                                              r["gap_months_high"]),
+                     "change": "" if not math.isfinite(d) else f"{d:+.1f}",
+                     "points": _ci(r["gap_points"], r["gap_points_low"], r["gap_points_high"]),
+                     "scale": r["scale"], "models": str(r["n_models"]), "benchmarks": str(r["n_benchmarks"])})
+    return format_table(pd.DataFrame(rows), max_width=40)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..compare import caisi_table_elo, compare, decompose, default_steps
+    from ..harness import harness_control
+    from ..robustness import benchmark_pool, leave_one_out, subset_gaps
+
+    check_common(args)
+    check_outputs(args.output, args.decomposition_out)
+    specs = specs_from_args(args)
+    table = load_table(args)
+    check_model(table, args.model)
+    if args.subsets < 0:
+        raise IrtEloError(f"--subsets must be >= 0, not {args.subsets}")
+    if args.subsets:
+        for s in specs:
+            pool = benchmark_pool(table, s, args.pool)
+            if args.k > len(pool) or args.k < 1:
+                raise IrtEloError(f"--k {args.k} is larger than the number of benchmarks available to draw from "
+                                  f"({len(pool)} with --pool {args.pool}); choose --k between 1 and {len(pool)}")
+    n_boot = args.bootstrap
+    run_kw = dict(seed=args.seed, level=args.level, n_jobs=args.jobs, scheduler=args.scheduler)
+    questions = questions_for(args.model, n_boot)
+    comp = compare(table, specs, questions, n_boot=n_boot, common_models=args.common_models, **run_kw)
+    out: dict[str, Any] = comp.to_dict()
+    say = (lambda *a: None) if args.quiet else print
+    say(f"Headline gaps on {table.name} ({n_boot} bootstrap draws per fit, {args.level:.0%} intervals; "
+        "* = the preset's own headline question)")
+    for q in questions:
+        say(f"  {q.key}: {q.label}; caught up = {q.criterion}")
+    say(headline_table(comp.to_frame()))
+    for r in comp.results:
+        if r.notes:
+            say(f"  {r.spec.name}: " + "; ".join(r.notes))
+
+    dec = None
+    if not args.no_decomposition:
+        eci_like = next((s for s in specs if s.preset == "eci"), None)
+        caisi_like = next((s for s in specs if s.preset == "caisi"), None)
+        if eci_like is None or caisi_like is None:
+            raise IrtEloError("the decomposition runs from the eci preset to the caisi preset; include both "
+                              "(--preset eci --preset caisi) or pass --no-decomposition")
+        from ..compare import MethodSpec
+
+        steps = default_steps(args.model, end=MethodSpec("caisi", caisi_like.overrides), sources=args.sources)
+        if not n_boot:
+            steps = [s.__class__(s.name, s.change, s.spec, s.question.with_(criterion="point"), s.on_path)
+                     if s.question.criterion != "point" else s for s in steps]
+        dec = decompose(table, steps, n_boot=n_boot, reuse=[] if args.common_models else comp.results, **run_kw)
+        out["decomposition"] = dec.to_dict()
+        say("")
+        say("Decomposition: one method choice at a time, eci preset -> caisi preset (cumulative; gap in months)")
+        say(decomposition_table(dec.frame))
+        say(f"  total change {dec.total_months:+.1f} months = sum of the step changes")
+
+    if args.subsets or args.loo:
+        out["subsets"] = {}
+        out["leave_one_out"] = {}
+        for s in specs:
+            if args.subsets:
+                sr = subset_gaps(table, s, k=args.k, n_subsets=args.subsets, seed=args.seed, pool=args.pool,
+                                 questions=questions_for(args.model, 0),
+                                 require_model=None if args.any_subset else args.model, n_jobs=args.jobs,
+                                 scheduler=args.scheduler)
+                out["subsets"][s.name] = sr.to_dict()
+                say("")
+                say(f"{s.name}: gap over {args.subsets} random {args.k}-benchmark subsets ({args.pool} pool"
+                    f"{'' if args.any_subset else ', each keeping ' + args.model}; point criterion; "
+                    f"subsets by status {sr.counts()})")
+                say(format_table(sr.summary(args.level), max_width=40))
+            if args.loo:
+                lo = leave_one_out(table, s, questions=questions_for(args.model, 0), seed=args.seed,
+                                   n_jobs=args.jobs, scheduler=args.scheduler)
+                out["leave_one_out"][s.name] = lo.to_dict()
+                inf = lo.frame[["benchmarks", "status"]].copy()
+                for q in questions:
+                    inf[f"{q.key}_months"] = lo.frame[f"{q.key}_months"]
+                    inf[f"{q.key}_effect"] = lo.frame[f"{q.key}_months"] - lo.full[f"{q.key}_months"]
+                size = inf[[f"{q.key}_effect" for q in questions]].abs().max(axis=1)
+                inf = inf.loc[size.sort_values(ascending=False, na_position="last").index].head(10)
+                say("")
+                say(f"{s.name}: leave one benchmark out: gap months without it and the change (point criterion; "
+                    f"largest 10 of {len(lo.frame)})")
+                say(format_table(inf, max_width=40))
+
+    if args.harness:
+        out["harness"] = {}
+        for s in specs:
+            hr = harness_control(table, s, questions, n_boot=n_boot, **run_kw)
+            out["harness"][s.name] = hr.to_dict()
+            say("")
+            say(f"{s.name}: harness control")
+            cols = [c for c in ("sources", "question", "gap_months", "gap_months_low", "gap_months_high",
+                                "gap_points", "gap_points_low", "gap_points_high", "n_models", "n_benchmarks",
+                                "n_scores", "error") if c in hr.by_source]
+            say(format_table(hr.by_source[cols]))
+            say(format_table(hr.offsets))
+            say("  " + hr.verdict)
+
+    if args.caisi_table:
+        eci_fit = next((r.fitter for r in comp.results if r.spec.preset == "eci" and r.spec.sources == "all"
+                        and not r.spec.overrides and args.data is None), None)
+        ct = caisi_table_elo(reference=eci_fit, three_x=args.elo_3x)
+        out["caisi_table"] = ct.to_dict()
+        say("")
+        say("CAISI's published table (4 models x 9 benchmarks): Elo, Claude Opus 4.6 = 999")
+        say(format_table(ct.frame.reset_index(), max_width=30))
+        say(format_table(ct.differences, floats={c: ".2f" for c in ct.differences.columns if "ratio" in c}))
+        for n in ct.notes:
+            say(f"  {n}")
+
+    inputs = [args.data] if args.data else []
+    if args.decomposition_out and dec is not None:
+        write_frame(dec.frame, args.decomposition_out, meta={"data": table.name}, key="steps", inputs=inputs)
+    if args.output:
+        write_json(out, args.output, inputs=inputs)
+    return 0
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# irt-elo plot compare | subsets
+
+PLOT_EXAMPLES = {
+    "compare": "example:\n  irt-elo plot compare -o waterfall.png --bootstrap 50\n",
+    "subsets": "example:\n  irt-elo plot subsets --preset caisi --subsets 200 --k 9 -o subsets.svg\n",
+}
+
+
+def add_plot_arguments(p: argparse.ArgumentParser, kind: str) -> None:
+    from .plot import add_figure_output
+
+    add_data_arguments(p)
+    if kind == "compare":
+        add_method_arguments(p)
+        add_figure_output(p, "waterfall.png")
+    else:
+        g = p.add_argument_group("method")
+        g.add_argument("--preset", default="caisi", help="preset refitted on each subset")
+        g.add_argument("--model", default="DeepSeek-V4-Pro", metavar="NAME",
+                       help="the named model of CAISI's question (kept in every subset)")
+        g.add_argument("--subsets", type=int, default=200, metavar="N", help="number of random subsets")
+        g.add_argument("--k", type=int, default=9, help="benchmarks per subset (CAISI: 9)")
+        g.add_argument("--pool", choices=("recent", "all"), default="recent", help="benchmarks to draw from")
+        g.add_argument("--any-subset", action="store_true", help="do not require the named model in each subset")
+        g.add_argument("--seed", type=int, default=0, help="seed of the subsets")
+        g.add_argument("--jobs", type=int, default=1, help="parallel worker processes (-1: all cores)")
+        g.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address")
+        add_figure_output(p, "subsets.png")
+
+
+def run_plot(args: argparse.Namespace) -> int:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from ..plots.compare import plot_subsets, plot_waterfall
+
+    check_outputs(args.output)
+    suffix = Path(args.output).suffix.lower()
+    if suffix not in (".png", ".svg", ".pdf"):
+        raise IrtEloError(f"{args.output}: unsupported figure type {suffix or '(none)'!r}; use .png, .svg or .pdf")
+    table = load_table(args)
+    check_model(table, args.model)
+    if args.kind == "compare":
+        from ..compare import MethodSpec, decompose, default_steps
+
+        check_common(args)
+        specs = specs_from_args(args)
+        caisi_like = next((s for s in specs if s.preset == "caisi"), MethodSpec("caisi"))
+        steps = default_steps(args.model, end=MethodSpec("caisi", caisi_like.overrides), sources=args.sources)
+        if not args.bootstrap:
+            steps = [s.__class__(s.name, s.change, s.spec, s.question.with_(criterion="point"), s.on_path)
+                     for s in steps]
+        dec = decompose(table, steps, n_boot=args.bootstrap, seed=args.seed, level=args.level, n_jobs=args.jobs,
+                        scheduler=args.scheduler)
+        fig = plot_waterfall(dec)
+    else:
+        from ..compare import MethodSpec
+        from ..presets import get_preset
+        from ..robustness import benchmark_pool, subset_gaps
+
+        get_preset(args.preset)
+        spec = MethodSpec(args.preset)
+        pool = benchmark_pool(table, spec, args.pool)
+        if args.k > len(pool) or args.k < 1:
+            raise IrtEloError(f"--k {args.k} is larger than the number of benchmarks available to draw from "
+                              f"({len(pool)} with --pool {args.pool}); choose --k between 1 and {len(pool)}")
+        if args.subsets < 1:
+            raise IrtEloError(f"--subsets must be at least 1, not {args.subsets}")
+        sr = subset_gaps(table, spec, k=args.k, n_subsets=args.subsets, seed=args.seed, pool=args.pool,
+                         questions=questions_for(args.model, 0),
+                         require_model=None if args.any_subset else args.model, n_jobs=args.jobs,
+                         scheduler=args.scheduler)
+        fig = plot_subsets(sr)
+    out = save_figure(fig, args.output, inputs=[args.data] if args.data else [])
+    print(f"wrote {out}")
+    return 0

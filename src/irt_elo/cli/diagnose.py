@@ -1,0 +1,175 @@
+"""``irt-elo diagnose``: how well the fit describes the data -- worst-fitting benchmarks and models, warnings, and
+a cross-validated comparison of model forms."""
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from ..errors import IrtEloError
+from ._common import HelpFormatter, format_table, write_json
+from ._data_args import add_data_arguments, load_table
+
+EXAMPLES = """\
+examples:
+  # The bundled Epoch ECI input with the 'eci' preset, 5-fold cross-validation of the model forms:
+  irt-elo diagnose
+  # Epoch's Benchmarking Hub download (zip or unpacked folder), 10 folds as in the Rosetta Stone paper, JSON out:
+  irt-elo diagnose benchmark_data.zip --preset eci --cv 10 -o diagnose.json
+  # Your own table, residual statistics only (no cross-validation), 20 rows per list:
+  irt-elo diagnose my_scores.csv --percent --cv 0 --top 20
+
+Fit statistics (per benchmark and per model, observed cells only): RMSE, mean residual, and infit/outfit mean
+squares normalised so that 1 is typical misfit (see irt_elo.diagnostics). Cross-validation holds out observed cells
+(every model keeps data in each training fold) and reports held-out R^2 for: 2PL sigmoid, 2PL clipped-linear,
+1PL, and a binomial likelihood.
+"""
+
+STAT_COLUMNS = ["n", "rmse", "mean_residual", "infit", "outfit", "share_top"]
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser("diagnose", help="fit statistics, warnings and cross-validation of the model form",
+                       description="Fit the capability model, list the worst-fitting benchmarks and models, warn "
+                                   "about thin or saturated data, and cross-validate model forms.",
+                       epilog=EXAMPLES, formatter_class=HelpFormatter)
+    add_data_arguments(p)
+    m = p.add_argument_group("method")
+    m.add_argument("--preset", help="method preset: eci, default, ... (default: eci for the bundled data, "
+                                    "'default' for your own table)")
+    m.add_argument("--model", choices=("2pl", "1pl"), help="free slopes (2PL) or all slopes 1 (1PL)")
+    m.add_argument("--loss", choices=("least_squares", "binomial", "bernoulli"), help="loss function")
+    m.add_argument("--ridge", type=float, help="ridge strength lambda")
+    m.add_argument("--min-benchmarks", type=int, help="drop models with fewer benchmarks")
+    m.add_argument("--since", help="keep models released on or after this date (YYYY-MM-DD)")
+    m.add_argument("--seed", type=int, default=0, help="seed of the cross-validation folds")
+    d = p.add_argument_group("diagnostics")
+    d.add_argument("--cv", type=int, default=5, metavar="K", help="cross-validation folds (0 = skip)")
+    d.add_argument("--jobs", type=int, default=1, help="parallel worker processes for the folds (-1 = all cores)")
+    d.add_argument("--few-benchmarks", type=int, default=5, help="warn about models fitted on fewer benchmarks")
+    d.add_argument("--saturated", type=float, default=0.5, metavar="SHARE",
+                   help="warn about benchmarks with at least this share of scores >= 0.9")
+    d.add_argument("--misfit", type=float, default=2.0, help="warn when infit or outfit exceeds this")
+    o = p.add_argument_group("output")
+    o.add_argument("-o", "--output", metavar="OUT.json", help="write everything as JSON")
+    o.add_argument("--top", type=int, default=10, help="rows per worst-fitting list")
+    o.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    p.set_defaults(run=run, scale=None, anchor=None, points_per_logit=None, elo_3x=False)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..diagnostics import cross_validate, cv_candidates, diagnose
+    from .fit import fitter_from_args
+
+    if args.cv != 0 and args.cv < 2:
+        raise IrtEloError(f"--cv {args.cv}: use 0 (no cross-validation) or at least 2 folds")
+    if args.top < 1:
+        raise IrtEloError("--top must be at least 1")
+    if args.output and not str(args.output).lower().endswith(".json"):
+        raise IrtEloError(f"{args.output}: diagnose writes JSON; give a file name ending in .json")
+    table = load_table(args)
+    seed, args.seed = args.seed, None  # --seed is the fold seed here, not the start of the fit
+    fitter = fitter_from_args(args)
+    fitter.fit(table)
+    diag = diagnose(fitter, few_benchmarks=args.few_benchmarks, saturated_share=args.saturated, misfit=args.misfit)
+    cv = None
+    if args.cv:
+        cv = cross_validate(table, cv_candidates(fitter, table), n_folds=args.cv, random_state=seed,
+                            n_jobs=args.jobs, progress=not args.quiet and sys.stderr.isatty())
+    if args.output:
+        out = {"meta": _meta(fitter, args, seed), **diag.to_dict(top=args.top),
+               "cv": cv.table.to_dict(orient="records") if cv is not None else None}
+        write_json(out, args.output, inputs=[args.data] if args.data else [])
+    if not args.quiet:
+        print(report(fitter, diag, cv, args.top))
+    return 0
+
+
+def _meta(fitter: Any, args: argparse.Namespace, seed: int) -> dict[str, Any]:
+    return {"data": fitter.table_.name, "preset": fitter.name, "model": fitter.model, "loss": fitter.loss,
+            "ridge": fitter.ridge, "cv_folds": args.cv, "cv_seed": seed, "few_benchmarks": args.few_benchmarks,
+            "saturated_share": args.saturated, "misfit": args.misfit}
+
+
+def report(fitter: Any, diag: Any, cv: Any, top: int) -> str:
+    """The terminal report (also used by notebooks that want the same text)."""
+    o = diag.overall
+    lines = [f"{fitter.name} fit of {fitter.table_.name}: {o['n_models']} models x {o['n_benchmarks']} benchmarks, "
+             f"{o['n_obs']} scores; {o['link']} link, {o['model'].upper()}, {o['loss']}"
+             f"{'' if o['converged'] else ' (NOT converged)'}",
+             f"in-sample RMSE {o['rmse']:.4f}, R^2 {o['r2']:.4f}, mean residual {o['mean_residual']:+.4f}",
+             "", f"worst-fitting benchmarks (by infit; 1 = typical):",
+             format_table(diag.worst_benchmarks(top)[STAT_COLUMNS].reset_index(),
+                          floats={"share_top": ".2f"}),
+             "", "worst-fitting models (by infit):",
+             format_table(diag.worst_models(top)[STAT_COLUMNS[:-1] + ["capability"]].reset_index(),
+                          floats={"capability": ".1f"})]
+    w = diag.warnings
+    lines.append("")
+    if len(w) == 0:
+        lines.append("warnings: none")
+    else:
+        counts = ", ".join(f"{n} {k}" for k, n in w["kind"].value_counts().items())
+        lines.append(f"warnings ({counts}):")
+        for kind, g in w.groupby("kind", sort=False):
+            for msg in g["message"].head(top):
+                lines.append(f"  - {msg}")
+            if len(g) > top:
+                lines.append(f"  ... {len(g) - top} more {kind} warnings (-o writes them all)")
+    if cv is not None:
+        lines += ["", f"{cv.n_folds}-fold cross-validation over observed cells (seed {cv.random_state}; "
+                      f"{int(cv.table['n_test'].iloc[0])} held-out scores):",
+                  format_table(cv.table[["candidate", "cv_r2", "cv_rmse", "in_sample_r2", "n_params"]],
+                               floats={"cv_r2": ".4f", "cv_rmse": ".4f", "in_sample_r2": ".4f"})]
+    return "\n".join(lines)
+
+
+PLOT_EXAMPLES = {
+    "items": "example:\n  irt-elo plot items --benchmarks 'GPQA diamond,SWE-Bench verified,ARC-AGI-2' -o icc.png\n",
+    "information": "example:\n  irt-elo plot information -o information.svg\n",
+    "fit": "example:\n  irt-elo plot fit --what models --stat outfit -o outfit.png\n",
+}
+
+
+def add_plot_arguments(p: argparse.ArgumentParser, kind: str) -> None:
+    """Options of ``irt-elo plot items|information|fit``: the data, a preset, and what to draw."""
+    from .plot import add_figure_output
+
+    add_data_arguments(p)
+    p.add_argument("--preset", help="method preset (default: eci for bundled data, 'default' otherwise)")
+    if kind in ("items", "information"):
+        p.add_argument("--benchmarks", dest="plot_benchmarks", metavar="A,B,...",
+                       help="comma-separated benchmarks to draw (default: the most-observed ones)")
+    else:
+        p.add_argument("--what", choices=("benchmarks", "models"), default="benchmarks", help="rows to rank")
+        p.add_argument("--stat", choices=("infit", "outfit", "rmse"), default="infit", help="statistic to draw")
+        p.add_argument("--top", type=int, default=20, help="rows to draw")
+    p.set_defaults(scale=None, anchor=None, points_per_logit=None, elo_3x=False)
+    add_figure_output(p, f"{kind}.png")
+
+
+def run_plot(args: argparse.Namespace) -> int:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from ..diagnostics import diagnose
+    from ..plots.diagnostics import plot_fit_statistics, plot_information, plot_item_curves
+    from ._common import save_figure
+    from .fit import fitter_from_args
+
+    fitter = fitter_from_args(args).fit(load_table(args))
+    chosen = getattr(args, "plot_benchmarks", None)
+    names = [b.strip() for b in chosen.split(",") if b.strip()] if chosen else None
+    if names:
+        fitter.table_.filter(benchmarks=names)  # unknown names: one-line error with close matches
+    if args.kind == "items":
+        fig = plot_item_curves(fitter, names)
+    elif args.kind == "information":
+        fig = plot_information(fitter, names)
+    else:
+        if args.top < 1:
+            raise IrtEloError("--top must be at least 1")
+        fig = plot_fit_statistics(diagnose(fitter), what=args.what, stat=args.stat, top=args.top)
+    out = save_figure(fig, args.output, inputs=[args.data] if args.data else [])
+    print(f"wrote {out}")
+    return 0

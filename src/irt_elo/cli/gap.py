@@ -1,0 +1,335 @@
+"""``irt-elo gap``: how far open models (or one country, or one model) trail the frontier, by Epoch's or CAISI's
+procedure; ``irt-elo plot gap|trend``: the matching figures."""
+from __future__ import annotations
+
+import argparse
+import copy
+from pathlib import Path
+from typing import Any
+
+from ..errors import IrtEloError
+from ._common import HelpFormatter, save_figure, write_frame, write_json
+from ._data_args import add_data_arguments, load_table
+
+EXAMPLES = """\
+examples:
+  # Epoch's May-2026 procedure on the bundled 2026-08-11 scores (open behind closed, 2026-01-01..2026-05-28):
+  irt-elo gap
+  # Epoch's Oct-2025 procedure on the Dec-2025 scores, with the point-estimate catch-up criterion:
+  irt-elo gap --vintage 2025-12-19 --method epoch-2025 --criterion point
+  # CAISI's question: how many months DeepSeek-V4-Pro lags the closed frontier (JSON with the details):
+  irt-elo gap --model DeepSeek-V4-Pro -o v4_lag.json
+  # CAISI's per-country trend procedure (US vs China frontiers):
+  irt-elo gap --method caisi --from 2024-01-01
+  # Your own table: fitted capabilities (model,capability,ci_low,ci_high,release_date,group) or scores (fitted
+  # first with a preset; --bootstrap N adds paired bootstrap draws):
+  irt-elo gap my_eci_scores.csv --from 2026-01-01 --to 2026-03-31 -o gap.json
+"""
+
+PLOT_EXAMPLES = {
+    "gap": "examples:\n  irt-elo plot gap -o gap.png                      # Epoch May-2026 method, bundled data\n"
+           "  irt-elo plot gap --method caisi -o caisi.svg\n"
+           "  irt-elo plot gap --model DeepSeek-V4-Pro -o v4.png    # the closed frontier against one model\n",
+    "trend": "examples:\n  irt-elo plot trend -o trend.png                  # breakpoint scan of the overall frontier\n"
+             "  irt-elo plot trend --kind ratio --split 2024-04-01 --vintage 2025-12-19 -o ratio.png\n"
+             "  irt-elo plot trend --kind linear --group closed -o closed.svg\n",
+}
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser(
+        "gap", help="open-vs-closed (or country) gap by Epoch's or CAISI's procedure",
+        description="Average gap between two groups' frontiers (months and points, with intervals) by Epoch's "
+                    "May-2026 or Oct-2025 procedure or CAISI's trend procedure, or how many months one model lags "
+                    "(--model). The catch-up criterion is explicit (--criterion).",
+        epilog=EXAMPLES, formatter_class=HelpFormatter)
+    add_gap_arguments(p)
+    o = p.add_argument_group("output")
+    o.add_argument("-o", "--output", metavar="OUT.json", help="write the result (numbers, method, series) as JSON")
+    o.add_argument("--series-out", metavar="OUT.csv", help="write the per-date series as CSV (or .json)")
+    o.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    p.set_defaults(run=run)
+
+
+def add_gap_arguments(p: argparse.ArgumentParser) -> None:
+    """Data, method and uncertainty options shared by ``irt-elo gap`` and ``irt-elo plot gap``."""
+    add_source_arguments(p)
+    m = p.add_argument_group("method")
+    m.add_argument("--method", choices=("epoch-2026", "epoch-2025", "caisi"), default="epoch-2026",
+                   help="epoch-2026: day by day (Epoch, May 2026); epoch-2025: averaged over the capability range "
+                        "(Epoch, Oct 2025); caisi: least-squares trends of per-group frontiers")
+    m.add_argument("--from", dest="start", metavar="DATE",
+                   help="window start YYYY-MM-DD (default: the published window of the method)")
+    m.add_argument("--to", dest="end", metavar="DATE", help="window end YYYY-MM-DD")
+    m.add_argument("--criterion", choices=("two-sided", "one-sided", "point"),
+                   help="caught up = not significantly different (two-sided), not significantly better "
+                        "(one-sided), or point estimate reached (default: two-sided; point with --model)")
+    m.add_argument("--alpha", type=float, default=0.05, help="significance level of the catch-up test")
+    m.add_argument("--model", metavar="NAME", help="instead of the group average: how many months this model lags "
+                                                   "the leading group (CAISI's question)")
+    m.add_argument("--how", choices=("record", "trend"), default="record",
+                   help="with --model: the leader's frontier models, or its least-squares trend line")
+    m.add_argument("--by", choices=("open", "country", "organization"),
+                   help="grouping (default: open vs closed weights; country for --method caisi)")
+    m.add_argument("--lead", metavar="GROUP", help="leading group (default: closed; US with --by country)")
+    m.add_argument("--trail", metavar="GROUP", help="trailing group (default: open; China with --by country)")
+    m.add_argument("--unknown-as", metavar="GROUP",
+                   help="put models of unknown accessibility/country in this group (default: in none)")
+    u = p.add_argument_group("uncertainty")
+    u.add_argument("--level", type=float, default=0.90, help="interval level")
+    u.add_argument("--draws", dest="n_draws", type=int, default=500,
+                   help="parametric draws for the interval when the data has no bootstrap draws")
+    u.add_argument("--seed", type=int, default=12345, help="seed of the draws (and of --bootstrap)")
+    u.add_argument("--days-per-month", type=float, default=30.5, help="months = days / this (IAPS: 30.5)")
+
+
+def add_source_arguments(p: argparse.ArgumentParser) -> None:
+    """DATA (capability table or score table), bundled vintage, and the fit options for score tables."""
+    add_data_arguments(p)
+    for a in p._actions:  # same positional, gap-specific help
+        if a.dest == "data":
+            a.help = ("a table of fitted capabilities with intervals (Epoch's eci_scores.csv, or columns model, "
+                      "capability, ci_low, ci_high, release_date, group) or a score table (fitted first with "
+                      "--preset); default: the bundled Epoch eci_scores.csv of --vintage")
+    g = p.add_argument_group("data")
+    g.add_argument("--vintage", default="2026-08-11", choices=("2026-08-11", "2025-12-19"),
+                   help="bundled Epoch release used when DATA is omitted")
+    g.add_argument("--preset", help="fit score tables with this preset (default: eci for the bundled input, "
+                                    "'default' for your own); with no DATA, refits the bundled 2026-08-11 input")
+    g.add_argument("--scale", choices=("eci", "elo", "logit"), help="capability scale of the fit")
+    g.add_argument("--anchor", action="append", metavar="NAME=VALUE", help="scale anchor (see `irt-elo fit`)")
+    g.add_argument("--bootstrap", type=int, metavar="N",
+                   help="refit N bootstrap resamples (paired draws for the catch-up test and the intervals)")
+    g.add_argument("--jobs", type=int, default=1, help="parallel jobs for --bootstrap")
+    p.set_defaults(points_per_logit=None, elo_3x=False)
+
+
+def load_capabilities(args: argparse.Namespace):
+    """Capabilities from the options: a capability table as is, a score table fitted (and bootstrapped) first."""
+    from ..datasets import bundled_path
+    from ..frontier import Capabilities, is_capability_table
+
+    fit_needed = args.preset is not None or args.bootstrap is not None or args.scale is not None or args.anchor
+    if args.data is None and not fit_needed:
+        return Capabilities.from_scores(bundled_path(f"epoch_eci_{args.vintage}/eci_scores.csv"))
+    if args.data is not None:
+        path = Path(args.data)
+        if path.is_file():
+            from ..data import read_csv_strict
+
+            cols = [c for c in read_csv_strict(path).columns if c != "_line"]
+            if is_capability_table(cols):
+                if fit_needed:
+                    raise IrtEloError(f"{path}: is a table of fitted capabilities; --preset/--bootstrap/--scale "
+                                      "apply to score tables only")
+                return Capabilities.from_scores(path)
+    elif args.vintage != "2026-08-11":
+        raise IrtEloError(f"the {args.vintage} release is bundled as fitted scores only; drop --preset/--bootstrap "
+                          "to use them, or give a score table")
+    from .fit import fitter_from_args
+
+    if args.bootstrap is not None and args.bootstrap < 2:
+        raise IrtEloError(f"--bootstrap needs at least 2 resamples, got {args.bootstrap}")
+    try:
+        table = load_table(args)
+    except IrtEloError as e:
+        if args.data is None:
+            raise
+        raise IrtEloError(f"not a capability table (model, capability, ci_low, ci_high, release_date[, group]) nor a "
+                          f"score table: {e}") from None
+    fargs = copy.copy(args)
+    fargs.seed = None  # --seed seeds the draws / bootstrap, not the fit's start values
+    for opt in ("model", "loss", "ridge", "penalty", "anchor_benchmark", "min_benchmarks", "since", "until",
+                "benchmarks"):
+        setattr(fargs, opt, None)
+    fitter = fitter_from_args(fargs).fit(table)
+    boot = None
+    if args.bootstrap is not None:
+        try:
+            from ..uncertainty import bootstrap
+        except ImportError:
+            raise IrtEloError("--bootstrap needs irt_elo.uncertainty, which this installation lacks") from None
+        boot = bootstrap(fitter, n_boot=args.bootstrap, seed=args.seed, level=args.level, n_jobs=args.jobs)
+    return Capabilities.from_fitter(fitter, bootstrap=boot, level=args.level)
+
+
+def compute(args: argparse.Namespace):
+    """(capabilities, result) for the options; validates cheap options before any fitting."""
+    from ..frontier import to_date
+    from ..gap import gap, model_lag
+
+    start = to_date(args.start, "--from") if args.start else None
+    end = to_date(args.end, "--to") if args.end else None
+    if start is not None and end is not None and start > end:
+        raise IrtEloError(f"--from {start:%Y-%m-%d} is after --to {end:%Y-%m-%d}; swap them")
+    if not 0 < args.level < 1:
+        raise IrtEloError(f"--level {args.level} must lie strictly between 0 and 1 (e.g. 0.90)")
+    if args.n_draws < 2:
+        raise IrtEloError(f"--draws needs at least 2, got {args.n_draws}")
+    out = getattr(args, "output", None)
+    if out and getattr(args, "run", None) is run and Path(out).suffix.lower() != ".json":
+        raise IrtEloError(f"{out}: the gap result is written as JSON; use a .json file name")
+    caps = load_capabilities(args)
+    common = dict(level=args.level, alpha=args.alpha, by=args.by, unknown=args.unknown_as, n_draws=args.n_draws,
+                  seed=args.seed, days_per_month=args.days_per_month)
+    if args.model:
+        if args.start:
+            raise IrtEloError("--from does not apply with --model (the lag is measured at the model's release)")
+        res = model_lag(caps, args.model, lead=args.lead or ("United States of America" if args.by == "country"
+                                                              else "closed"),
+                        criterion=args.criterion or "point", how=args.how, end=end, **common)
+    else:
+        res = gap(caps, args.method, start=start, end=end, lead=args.lead, trail=args.trail,
+                  criterion=args.criterion or "two-sided", **common)
+    return caps, res
+
+
+def run(args: argparse.Namespace) -> int:
+    caps, res = compute(args)
+    inputs = [args.data] if args.data else []
+    if args.output:
+        write_json({**res.to_dict(), "command": "irt-elo gap"}, args.output, inputs=inputs)
+    if args.series_out:
+        write_frame(res.series, args.series_out, meta={"method": res.method, "data": res.data}, key="series",
+                    inputs=inputs)
+    if not args.quiet:
+        print(describe(res))
+    return 0
+
+
+def _iv(lo: float, hi: float, fmt: str = ".2f") -> str:
+    import math
+
+    if lo is None or hi is None or not (math.isfinite(lo) and math.isfinite(hi)):
+        return "no interval"
+    return f"{lo:{fmt}} to {hi:{fmt}}"
+
+
+def describe(res: Any) -> str:
+    """A readable summary of a GapResult."""
+    d = res.details
+    lines = []
+    pct = f"{res.level:.0%}"
+    if res.method == "model-lag":
+        lines.append(f"{res.model} ({res.scale} {d['model_capability']:.2f}, released {d['model_release_date']}) "
+                     f"behind the {res.lead} frontier - data {res.data}")
+        lines.append(f"  lag:            {res.gap_months:6.2f} months   {pct} interval "
+                     f"{_iv(res.gap_months_low, res.gap_months_high)}")
+        lines.append(f"  points behind:  {res.gap_points:6.2f} {res.scale} points (leader's best at release minus "
+                     f"the model)   {pct} interval {_iv(res.gap_points_low, res.gap_points_high)}")
+        if d.get("how") == "record":
+            lines.append(f"  caught up = {res.criterion_text}: the {res.lead} frontier was last not better on "
+                         f"{d.get('not_better_until')} ({d.get('last_not_better')}); first better: "
+                         f"{d.get('first_better')} ({d.get('first_better_capability') or float('nan'):.2f}, "
+                         f"{d.get('first_better_date')})")
+        else:
+            lines.append(f"  the leader's trend line ({d.get('trend_slope_per_year', float('nan')):.1f} "
+                         f"{res.scale}/yr) reached the model's level on {d.get('trend_reached_on')}")
+    else:
+        lines.append(f"{res.trail} behind {res.lead} - method {res.method}: {d['method_description']}")
+        w0 = res.window[0].strftime("%Y-%m-%d") if res.window[0] is not None else "start"
+        w1 = res.window[1].strftime("%Y-%m-%d") if res.window[1] is not None else "end"
+        lines.append(f"  data {res.data} ({res.scale}); window {w0}..{w1}")
+        if res.criterion != "trend":
+            lines.append(f"  caught up = {res.criterion_text}")
+        lines.append(f"  horizontal gap: {res.gap_months:6.2f} months   {pct} interval "
+                     f"{_iv(res.gap_months_low, res.gap_months_high)}   (spread of the "
+                     f"{'per-level' if res.method == 'epoch-2025' else 'daily'} values "
+                     f"{_iv(res.spread_months_low, res.spread_months_high, '.1f')})")
+        lines.append(f"  vertical gap:   {res.gap_points:6.2f} {res.scale} points   {pct} interval "
+                     f"{_iv(res.gap_points_low, res.gap_points_high)}   (spread of the daily values "
+                     f"{_iv(res.spread_points_low, res.spread_points_high, '.1f')})")
+        if res.method == "caisi":
+            lines.append(f"  at the window's end: {d['gap_months_at_end']:.2f} months, {d['gap_points_at_end']:.2f} "
+                         f"points; slopes {d['lead_slope_per_year']:.1f} (lead) vs {d['trail_slope_per_year']:.1f} "
+                         f"(trail) {res.scale}/yr")
+        bc = d.get("by_criterion")
+        if bc:
+            parts = [f"{k} {v['gap_months']:.2f}" for k, v in bc.items() if v]
+            lines.append(f"  months by criterion (central): {', '.join(parts)}")
+    lines.append(f"  significance: {res.uncertainty}")
+    lines.append(f"  interval: {res.interval}; months = days / {res.days_per_month:g}")
+    pub = d.get("published")
+    if pub:
+        nums = [f"{pub['gap_months']:g} months" if pub.get("gap_months") is not None else ""]
+        if pub.get("gap_months_low") is not None:
+            nums[0] += f" ({pub['gap_months_low']:g}-{pub['gap_months_high']:g})"
+        if pub.get("gap_points") is not None:
+            pts = f"{pub['gap_points']:g} points"
+            if pub.get("gap_points_low") is not None:
+                pts += f" ({pub['gap_points_low']:g}-{pub['gap_points_high']:g})"
+            nums.append(pts)
+        lines.append(f"  published: {pub['source']}: {', '.join(n for n in nums if n)} - on {pub['data']}")
+    return "\n".join(lines)
+
+
+# -- plots ---------------------------------------------------------------------------------------------------------
+
+
+def add_plot_arguments(p: argparse.ArgumentParser, kind: str) -> None:
+    """Options of ``irt-elo plot gap`` (the gap options) and ``irt-elo plot trend``."""
+    from .plot import add_figure_output
+
+    if kind == "gap":
+        add_gap_arguments(p)
+        add_figure_output(p, "gap.png")
+        return
+    add_source_arguments(p)
+    t = p.add_argument_group("trend")
+    t.add_argument("--kind", choices=("breakpoint", "linear", "ratio"), default="breakpoint",
+                   help="breakpoint scan (two-piece, continuous), one line, or slope ratio split at --split")
+    t.add_argument("--split", metavar="MODEL|DATE", help="with --kind ratio: split at this model or date")
+    t.add_argument("--group", help="frontier of this group only (e.g. closed, open); default: all models")
+    t.add_argument("--from", dest="start", metavar="DATE", help="only models released on or after DATE")
+    t.add_argument("--to", dest="end", metavar="DATE", help="only models released on or before DATE")
+    t.add_argument("--level", type=float, default=0.90, help="interval level")
+    t.add_argument("--draws", dest="n_draws", type=int, default=500, help="parametric draws for the interval")
+    t.add_argument("--seed", type=int, default=12345, help="seed of the draws")
+    add_figure_output(p, "trend.png")
+
+
+def run_plot(args: argparse.Namespace) -> int:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from ..frontier import to_date
+    from ..plots.gap import plot_frontiers, plot_gap, plot_trend
+
+    out = Path(args.output)
+    if out.suffix.lower() not in (".png", ".svg", ".pdf"):
+        raise IrtEloError(f"{out}: unsupported figure type {out.suffix or '(none)'!r}; use .png, .svg or .pdf")
+    inputs = [args.data] if args.data else []
+    if args.kind == "gap":
+        caps, res = compute(args)
+        fig = plot_frontiers(caps, res.lead, result=res) if res.method == "model-lag" else plot_gap(res, caps)
+        summary = describe(res)
+    else:
+        from ..trends import breakpoint_scan, frontier_trend, slope_ratio
+
+        if args.start and args.end and to_date(args.start, "--from") > to_date(args.end, "--to"):
+            raise IrtEloError(f"--from {args.start} is after --to {args.end}; swap them")
+        if args.kind == "ratio" and not args.split:
+            raise IrtEloError("--kind ratio needs --split MODEL or --split YYYY-MM-DD")
+        caps = load_capabilities(args)
+        kw = dict(group=args.group, start=args.start, end=args.end, level=args.level, n_draws=args.n_draws,
+                  seed=args.seed)
+        if args.kind == "linear":
+            tr = frontier_trend(caps, **kw)
+            summary = (f"frontier slope {tr.slope:.2f} {tr.scale}/yr ({tr.level:.0%} interval "
+                       f"{_iv(tr.slope_low, tr.slope_high)}), {tr.details['n_frontier_models']} frontier models")
+        else:
+            tr = breakpoint_scan(caps, **kw) if args.kind == "breakpoint" else slope_ratio(caps, args.split, **kw)
+            summary = (f"{tr.kind}: break {tr.break_date:%Y-%m-%d}"
+                       f"{' (' + tr.break_model + ')' if tr.break_model else ''}; slope {tr.slope_before:.2f} -> "
+                       f"{tr.slope_after:.2f} {tr.scale}/yr, ratio {tr.ratio:.2f} ({tr.level:.0%} interval "
+                       f"{_iv(tr.ratio_low, tr.ratio_high)})")
+        fig = plot_trend(tr)
+    try:
+        written = save_figure(fig, out, inputs=inputs)
+    finally:
+        plt.close(fig)
+    print(summary)
+    print(f"wrote {written}")
+    return 0

@@ -1,0 +1,237 @@
+"""Figures for the gap and trend analyses: frontiers with interval bands, gap over time, frontier trends."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ._style import GROUP_LABELS, PALETTE
+
+LEAD_COLOR = PALETTE["closed"]
+TRAIL_COLOR = PALETTE["open"]
+
+
+def _label(group: str) -> str:
+    return GROUP_LABELS.get(group, group)
+
+
+def _subplots(nrows: int, figsize: tuple[float, float], sharex: bool = False) -> tuple[Any, Any]:
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(nrows, 1, figsize=figsize, layout="constrained", sharex=sharex, squeeze=False)
+    return fig, axes[:, 0]
+
+
+def _grouped_like(caps: Any, result: Any) -> Any:
+    """``caps`` grouped as the analysis that produced ``result`` grouped it (e.g. by country for 'caisi')."""
+    d = result.details or {}
+    g, unknown = d.get("grouping"), d.get("unknown_group_as")
+    if g in ("open", "country", "organization") and (g != caps.grouping or unknown is not None):
+        return caps.regroup(g, unknown=unknown)
+    return caps
+
+
+def _step_with_band(ax: Any, front: pd.DataFrame, end: pd.Timestamp, color: str, label: str) -> None:
+    """Running best as a step line, its interval as a band, from each record to the next (or ``end``)."""
+    if front.empty:
+        return
+    x = list(front["release_date"]) + [max(pd.Timestamp(end), front["release_date"].iloc[-1])]
+    y = list(front["capability"]) + [front["capability"].iloc[-1]]
+    ax.step(x, y, where="post", color=color, lw=2.0, label=f"{label} frontier")
+    lo = front["ci_low"].fillna(front["capability"]).to_list()
+    hi = front["ci_high"].fillna(front["capability"]).to_list()
+    ax.fill_between(x, lo + [lo[-1]], hi + [hi[-1]], step="post", color=color, alpha=0.18, lw=0,
+                    label=f"{label} frontier interval")
+
+
+def plot_frontiers(caps: Any, lead: str = "closed", trail: str = "open", *, result: Any = None, ax: Any = None,
+                   start: Any = None, end: Any = None, label_records: bool = True) -> Any:
+    """Capability against release date for two groups: every model, both frontiers (step lines) with interval bands.
+
+    When ``result`` (a :class:`~irt_elo.gap.GapResult`) is given its groups and window are used and the window is
+    shaded. Returns the Figure.
+
+    Examples
+    --------
+    >>> from irt_elo.frontier import Capabilities
+    >>> from irt_elo.datasets import load_epoch_eci_scores
+    >>> fig = plot_frontiers(Capabilities.from_scores(load_epoch_eci_scores()))
+    >>> len(fig.axes)
+    1
+    """
+    from ..frontier import frontier
+
+    if result is not None:
+        lead = result.lead
+        if result.method != "model-lag":
+            trail = result.trail
+        caps = _grouped_like(caps, result)
+    if ax is None:
+        fig, axes = _subplots(1, (10.0, 5.5))
+        ax = axes[0]
+    fig = ax.figure
+    lead_g, trail_g = caps.resolve_group(lead), caps.resolve_group(trail)
+    f = caps.select(since=start, until=end).frame
+    last = f["release_date"].max()
+    for g, color in ((lead_g, LEAD_COLOR), (trail_g, TRAIL_COLOR)):
+        sel = f[(f["group"] == g).fillna(False)]
+        ax.scatter(sel["release_date"], sel["capability"], s=14, color=color, alpha=0.45, lw=0,
+                   label=f"{_label(g)} models ({len(sel)})")
+    for g, color in ((lead_g, LEAD_COLOR), (trail_g, TRAIL_COLOR)):
+        fr = frontier(caps, g, start=start, end=end)
+        _step_with_band(ax, fr, last, color, _label(g))
+        if label_records:
+            last_x = None
+            for _, r in fr.tail(4).iloc[::-1].iterrows():  # newest first; skip labels that would collide
+                if last_x is not None and (last_x - r["release_date"]).days < 45:
+                    continue
+                ax.annotate(str(r["model"]), (r["release_date"], r["capability"]), fontsize=7, color=color,
+                            xytext=(3, 3 if g == lead_g else -9), textcoords="offset points")
+                last_x = r["release_date"]
+    if result is not None and result.window[0] is not None and result.method != "model-lag":
+        ax.axvspan(result.window[0], result.window[1], color=PALETTE["grey"], alpha=0.08, lw=0,
+                   label=f"window {result.window[0]:%Y-%m-%d}..{result.window[1]:%Y-%m-%d}")
+    ax.set_xlabel("release date")
+    ax.set_ylabel(f"capability ({caps.scale})")
+    method = f", method {result.method}" if result is not None else ""
+    title = f"{_label(lead_g)} vs {_label(trail_g)} frontiers\ndata {caps.source}{method}"
+    if result is not None and result.method == "model-lag":
+        title = _mark_model_lag(ax, caps, result)
+    ax.set_title(title, fontsize=10)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="lower right", frameon=False, fontsize=8)
+    return fig
+
+
+def _mark_model_lag(ax: Any, caps: Any, result: Any) -> str:
+    """Star the model and draw its lag as an arrow back to the day the leader was last not better."""
+    d = result.details
+    when = pd.Timestamp(d["model_release_date"])
+    v = d["model_capability"]
+    ax.scatter([when], [v], marker="*", s=220, color=PALETTE["accent"], edgecolor="black", lw=0.6, zorder=5,
+               label=result.model)
+    since = d.get("not_better_until") or d.get("trend_reached_on")
+    if since is not None:
+        since = pd.Timestamp(since)
+        ax.annotate("", xy=(when, v), xytext=(since, v),
+                    arrowprops=dict(arrowstyle="<->", color=PALETTE["accent"], lw=1.5))
+        ax.text(since + (when - since) / 2, v + 1.0, f"{result.gap_months:.1f} months", ha="center", va="bottom",
+                fontsize=9, color=PALETTE["accent"])
+    ax.legend(loc="lower right", frameon=False, fontsize=8)
+    return (f"{result.model} behind the {_label(result.lead)} frontier: {result.gap_months:.1f} months "
+            f"({result.level:.0%} interval {result.gap_months_low:.1f}-{result.gap_months_high:.1f})\n"
+            f"data {result.data}, caught up = {result.criterion_text}")
+
+
+def plot_gap_over_time(result: Any, axes: Any = None) -> Any:
+    """The gap behind a :class:`~irt_elo.gap.GapResult`: vertical gap (points) and horizontal gap (months).
+
+    Daily series are drawn with their per-day interval band and the window average as a dashed line; for the
+    'epoch-2025' procedure the months panel shows the gap at each capability level. Returns the Figure.
+    """
+    if result.method == "model-lag":
+        from ..errors import IrtEloError
+
+        raise IrtEloError("a model-lag result has no series over time; plot the frontiers instead")
+    if axes is None:
+        fig, axes = _subplots(2, (10.0, 6.5))
+    fig = axes[0].figure
+    s = result.series
+    ax_p, ax_m = axes[0], axes[1]
+    ax_p.plot(s["date"], s["gap_points"], color=PALETTE["accent"], lw=1.6, label="vertical gap (daily)")
+    if "gap_points_low" in s:
+        ax_p.fill_between(s["date"], s["gap_points_low"], s["gap_points_high"], color=PALETTE["accent"], alpha=0.2,
+                          lw=0, label=f"{result.level:.0%} interval (per day)")
+    ax_p.axhline(result.gap_points, color=PALETTE["grey"], ls="--", lw=1,
+                 label=f"average {result.gap_points:.1f} points [{result.gap_points_low:.1f}, "
+                       f"{result.gap_points_high:.1f}]")
+    ax_p.set_ylabel(f"gap ({result.scale} points)")
+    ax_p.set_xlabel("date")
+    if result.method == "epoch-2025" and result.levels is not None:
+        lv = result.levels
+        ax_m.plot(lv["level"], lv["gap_months"], color=PALETTE["accent2"], lw=1.6, marker=".", ms=3,
+                  label="horizontal gap per capability level")
+        ax_m.set_xlabel(f"capability level ({result.scale})")
+    else:
+        ax_m.plot(s["date"], s["gap_months"], color=PALETTE["accent2"], lw=1.6, label="horizontal gap (daily)")
+        if "gap_months_low" in s:
+            ax_m.fill_between(s["date"], s["gap_months_low"], s["gap_months_high"], color=PALETTE["accent2"],
+                              alpha=0.2, lw=0, label=f"{result.level:.0%} interval (per day)")
+        ax_m.set_xlabel("date")
+    ax_m.axhline(result.gap_months, color=PALETTE["grey"], ls="--", lw=1,
+                 label=f"average {result.gap_months:.1f} months [{result.gap_months_low:.1f}, "
+                       f"{result.gap_months_high:.1f}]")
+    ax_m.set_ylabel("gap (months)")
+    for ax in (ax_p, ax_m):
+        ax.grid(alpha=0.3)
+        ax.legend(loc="upper left", frameon=False, fontsize=8)
+    crit = ("least-squares trend lines through each group's frontier models" if result.criterion == "trend"
+            else f"caught up = {result.criterion_text}")
+    ax_p.set_title(f"{_label(result.trail)} behind {_label(result.lead)}: data {result.data}, method "
+                   f"{result.method}\n{crit}", fontsize=10)
+    return fig
+
+
+def plot_gap(result: Any, caps: Any) -> Any:
+    """One figure: both frontiers (top), vertical gap (middle), horizontal gap (bottom).
+
+    Examples
+    --------
+    >>> from irt_elo.frontier import Capabilities
+    >>> from irt_elo.gap import gap
+    >>> from irt_elo.datasets import load_epoch_eci_scores
+    >>> caps = Capabilities.from_scores(load_epoch_eci_scores(), source="epoch_eci_2026-08-11")
+    >>> fig = plot_gap(gap(caps, n_draws=20), caps)
+    >>> len(fig.axes)
+    3
+    """
+    fig, axes = _subplots(3, (10.0, 11.0))
+    plot_frontiers(caps, result.lead, result.trail, result=result, ax=axes[0])
+    plot_gap_over_time(result, axes=axes[1:])
+    if result.method == "caisi":
+        s = result.series
+        axes[0].plot(s["date"], s["lead_trend"], color=LEAD_COLOR, ls=":", lw=1.5, label="leader trend")
+        axes[0].plot(s["date"], s["trail_trend"], color=TRAIL_COLOR, ls=":", lw=1.5, label="trailer trend")
+        axes[0].legend(loc="lower right", frameon=False, fontsize=8)
+    return fig
+
+
+def plot_trend(trend: Any, ax: Any = None) -> Any:
+    """Frontier models and the fitted line(s) of a :class:`~irt_elo.trends.TrendResult`. Returns the Figure."""
+    if ax is None:
+        fig, axes = _subplots(1, (10.0, 5.5))
+        ax = axes[0]
+    fig = ax.figure
+    p = trend.points
+    yerr = None
+    if p["ci_low"].notna().any():
+        lo = (p["capability"] - p["ci_low"]).fillna(0).clip(lower=0)
+        hi = (p["ci_high"] - p["capability"]).fillna(0).clip(lower=0)
+        yerr = np.vstack([lo.to_numpy(), hi.to_numpy()])
+    ax.errorbar(p["release_date"], p["capability"], yerr=yerr, fmt="o", ms=4, color=PALETTE["closed"],
+                ecolor=PALETTE["closed"], alpha=0.8, capsize=2, label=f"frontier models ({len(p)})")
+    if trend.kind == "linear":
+        lab = (f"least squares: {trend.slope:.1f} {trend.scale}/yr "
+               f"[{trend.slope_low:.1f}, {trend.slope_high:.1f}]")
+    else:
+        lab = (f"two-piece: {trend.slope_before:.1f} -> {trend.slope_after:.1f} {trend.scale}/yr, ratio "
+               f"{trend.ratio:.2f} [{trend.ratio_low:.2f}, {trend.ratio_high:.2f}]")
+    ax.plot(trend.fit["release_date"], trend.fit["fitted"], color=PALETTE["accent3"], lw=2, label=lab)
+    if trend.break_date is not None:
+        where = f" ({trend.break_model})" if trend.break_model else ""
+        ax.axvline(trend.break_date, color=PALETTE["grey"], ls="--", lw=1,
+                   label=f"break {trend.break_date:%Y-%m-%d}{where}")
+    for _, r in p.tail(3).iterrows():
+        ax.annotate(str(r["model"]), (r["release_date"], r["capability"]), fontsize=7, xytext=(3, 3),
+                    textcoords="offset points")
+    ax.set_xlabel("release date")
+    ax.set_ylabel(f"capability ({trend.scale})")
+    who = f"group {trend.group}" if trend.group else "all models"
+    ax.set_title(f"Frontier trend ({trend.kind}) of {who}\ndata {trend.data}", fontsize=10)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper left", frameon=False, fontsize=8)
+    return fig
+
+
+__all__ = ["plot_frontiers", "plot_gap_over_time", "plot_gap", "plot_trend"]
