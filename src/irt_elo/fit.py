@@ -19,14 +19,14 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from scipy.linalg import LinAlgError, cho_factor, cho_solve
 from scipy.optimize import least_squares, minimize
+from scipy.special import expit
 from threadpoolctl import ThreadpoolController
 
 from . import model as M
 from .data import ScoreTable, from_frame
 from .errors import IrtEloError, did_you_mean
-from .optim import _projected_gradient, minimize_box
+from .optim import ArrowCurvature, minimize_box
 from .scale import LinearMap, Logit, ScaleSpec, anchor_models, make_scale
 
 Loss = Literal["least_squares", "binomial", "bernoulli", "beta"]
@@ -199,7 +199,7 @@ def _solve(problem: Problem, x0: np.ndarray) -> SolveResult:
 
 
 def _block_objective(problem: Problem, precision: np.ndarray | None) -> Any:
-    """``x -> (f, g, D, C, E)``: penalised loss, gradient and exact Hessian in block form (see
+    """``x -> (f, g, H)``: penalised loss, gradient and exact Hessian in arrow (block) form (see
     :func:`irt_elo.model.hessian_blocks`)."""
     d, y, lay = problem.design, problem.y, problem.layout
     w = problem.cell_weight if problem.loss == "least_squares" else _loss_weight(problem)
@@ -207,7 +207,7 @@ def _block_objective(problem: Problem, precision: np.ndarray | None) -> Any:
     m = lay.n_models
     c = 0.5 * problem.ridge / lay.n_params if (problem.ridge > 0 and problem.penalty != "none") else 0.0
 
-    def fun(x: np.ndarray) -> tuple[float, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    def fun(x: np.ndarray) -> tuple[float, np.ndarray, ArrowCurvature]:
         f, gz, curv = M.loss_cells(x, d, y, w, problem.loss, phi)
         g = M.gradient_blocks(x, d, gz)
         D, C, E = M.hessian_blocks(x, d, curv, gz)
@@ -217,93 +217,20 @@ def _block_objective(problem: Problem, precision: np.ndarray | None) -> Any:
             f, g = f + c * pen, g + c * pg
             D = D + c * ph[:m]
             E[np.diag_indices_from(E)] += c * ph[m:]
-        return f, g, D, C, E
+        return f, g, ArrowCurvature(D, C, E)
 
     return fun
-
-
-def _block_newton(fun: Any, value: Any, x0: np.ndarray, lo: np.ndarray, hi: np.ndarray, m: int, *,
-                  ftol: float, gtol: float, xtol: float, max_iter: int) -> tuple[np.ndarray, float, int, bool, str]:
-    """Bounded Levenberg-Marquardt-damped Newton with the exact Hessian, solving each step by eliminating the
-    (diagonal) capability block: the same acceptance, damping and stopping rules as
-    :func:`irt_elo.optim.minimize_box`, at a fraction of the cost when models outnumber benchmarks."""
-    x = np.clip(np.asarray(x0, dtype=float), lo, hi)
-    f, g, D, C, E = fun(x)
-    n_fev = 1
-    mu = 1e-3 * max(float(np.max(D, initial=0.0)), float(np.max(np.diag(E), initial=0.0)), 1e-12)
-    nu = 2.0
-    message, success = "maximum number of iterations reached", False
-    pg = _projected_gradient(x, g, lo, hi)
-    for _ in range(max_iter):
-        if pg <= gtol:
-            message, success = "projected gradient below gtol", True
-            break
-        free = ~(((x <= lo) & (g > 0)) | ((x >= hi) & (g < 0)))
-        ft, fr = free[:m], free[m:]
-        dt = D[ft]
-        dd = dt + mu * np.where(dt > 0, dt, 1.0)
-        Cf = C[np.ix_(ft, fr)]
-        Ef = E[np.ix_(fr, fr)]
-        ed = np.diag(Ef).copy()
-        Ef[np.diag_indices_from(Ef)] += mu * np.where(ed > 0, ed, 1.0)
-        gt, gr = g[:m][ft], g[m:][fr]
-        if np.any(dd <= 0):
-            mu, nu = mu * nu, nu * 2.0
-            continue
-        W = Cf / dd[:, None]
-        try:
-            chol = cho_factor(Ef - Cf.T @ W, lower=False, check_finite=False)
-        except LinAlgError:
-            mu, nu = mu * nu, nu * 2.0
-            continue
-        sr = -cho_solve(chol, gr - W.T @ gt, check_finite=False)
-        step = np.zeros_like(x)
-        step[:m][ft] = -(gt + Cf @ sr) / dd
-        step[m:][fr] = sr
-        x_new = np.clip(x + step, lo, hi)
-        s = x_new - x
-        st, sr_all = s[:m], s[m:]
-        shs = float(D @ (st * st) + 2.0 * st @ (C @ sr_all) + sr_all @ (E @ sr_all))
-        pred = -(g @ s + 0.5 * shs)
-        f_new = value(x_new)
-        n_fev += 1
-        if not np.isfinite(f_new):
-            mu, nu = mu * nu, nu * 2.0
-            continue
-        actual = f - f_new
-        rho = actual / pred if pred > 0 else -1.0
-        small_step = np.linalg.norm(s) <= xtol * (xtol + np.linalg.norm(x))
-        if rho > 1e-4:
-            small_decrease = max(actual, pred) <= ftol * max(abs(f), 1e-300)
-            x = x_new
-            f, g, D, C, E = fun(x)
-            n_fev += 1
-            pg = _projected_gradient(x, g, lo, hi)
-            mu *= max(1.0 / 3.0, 1.0 - (2.0 * rho - 1.0) ** 3)
-            nu = 2.0
-            if small_decrease:
-                message, success = "relative decrease below ftol", True
-                break
-            if small_step:
-                message, success = "step below xtol", True
-                break
-        else:
-            if small_step:
-                message, success = "no further decrease possible (step below xtol)", True
-                break
-            mu, nu = mu * nu, nu * 2.0
-    return x, float(f), n_fev, success, message
 
 
 def _minimize(problem: Problem, x0: np.ndarray, lo: np.ndarray, hi: np.ndarray,
               precision: np.ndarray | None = None) -> tuple[np.ndarray, float, int, bool, str]:
     objective, value = loss_functions(problem, precision)
     lay = problem.layout
-    if problem.curvature == "exact" and lay.n_benchmarks + lay.n_free_slopes <= DENSE_LIMIT:
-        return _block_newton(_block_objective(problem, precision), value, x0, lo, hi, lay.n_models,
-                             ftol=problem.tol * 1e-4, gtol=problem.tol * 1e-2, xtol=1e-12, max_iter=problem.max_iter)
-    if problem.layout.n_params <= DENSE_LIMIT:
-        r = minimize_box(objective, value, x0, lo, hi,
+    # Exact Hessian: arrow-shaped, solved through the benchmark block's Schur complement, which stays small when
+    # models outnumber benchmarks. Otherwise the dense Gauss-Newton / Fisher matrix.
+    arrow = problem.curvature == "exact" and lay.n_benchmarks + lay.n_free_slopes <= DENSE_LIMIT
+    if arrow or lay.n_params <= DENSE_LIMIT:
+        r = minimize_box(_block_objective(problem, precision) if arrow else objective, value, x0, lo, hi,
                          ftol=problem.tol * 1e-4, gtol=problem.tol * 1e-2, max_iter=problem.max_iter)
         return r.x, r.fun, r.n_fev, r.success, r.message
     if problem.loss == "least_squares":
@@ -328,7 +255,29 @@ def _minimize(problem: Problem, x0: np.ndarray, lo: np.ndarray, hi: np.ndarray,
 # The Fitter
 
 
-class Fitter:
+class RankedModelMixin:
+    """What every fitted capability model offers from ``theta_``/``delta_``/``alpha_`` (logit scale) and ``models_``:
+    a ranked summary and dense predictions. Shared by :class:`Fitter` and :class:`irt_elo.items.ItemFitter`."""
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        """Models ranked by capability (rank 1 = most capable)."""
+        self._check_fitted()
+        s = self.models_.sort_values("capability", ascending=False, kind="stable").reset_index(drop=True)
+        s.insert(0, "rank", np.arange(1, len(s) + 1))
+        return s
+
+    def _predict_frame(self, models: Sequence[str] | None, columns: Sequence[str] | None) -> pd.DataFrame:
+        """``sigmoid(alpha (theta - delta))`` for the requested models (rows) × benchmarks or items (columns)."""
+        self._check_fitted()
+        th = self.theta_ if models is None else self.theta_.loc[list(models)]
+        de = self.delta_ if columns is None else self.delta_.loc[list(columns)]
+        al = self.alpha_.loc[de.index]
+        z = al.to_numpy()[None, :] * (th.to_numpy()[:, None] - de.to_numpy()[None, :])
+        return pd.DataFrame(expit(z), index=th.index, columns=de.index)
+
+
+class Fitter(RankedModelMixin):
     """2PL/1PL capability model ``score = sigmoid(slope_b * (capability_m - difficulty_b))``.
 
     Parameters
@@ -730,22 +679,9 @@ class Fitter:
         return models, benches
 
     # -- use ------------------------------------------------------------------------------------------------------
-    @property
-    def summary(self) -> pd.DataFrame:
-        """Models ranked by capability (rank 1 = most capable)."""
-        self._check_fitted()
-        s = self.models_.sort_values("capability", ascending=False, kind="stable").reset_index(drop=True)
-        s.insert(0, "rank", np.arange(1, len(s) + 1))
-        return s
-
     def predict(self, models: Sequence[str] | None = None, benchmarks: Sequence[str] | None = None) -> pd.DataFrame:
         """Predicted scores (fractions) for every requested model × benchmark, as a models × benchmarks frame."""
-        self._check_fitted()
-        th = self.theta_ if models is None else self.theta_.loc[list(models)]
-        de = self.delta_ if benchmarks is None else self.delta_.loc[list(benchmarks)]
-        al = self.alpha_.loc[de.index]
-        z = al.to_numpy()[None, :] * (th.to_numpy()[:, None] - de.to_numpy()[None, :])
-        return pd.DataFrame(1.0 / (1.0 + np.exp(-z)), index=th.index, columns=de.index)
+        return self._predict_frame(models, benchmarks)
 
     def residuals(self) -> pd.DataFrame:
         """Observed minus predicted score for every fitted cell."""

@@ -479,7 +479,6 @@ def harness_control(data: ScoreTable | None = None, spec: Any = "eci", questions
     [0]
     """
     from .compare import QUESTIONS, MethodSpec, _load, run_method
-    from .frontier import Capabilities
 
     table = _load(data)
     spec = spec if isinstance(spec, MethodSpec) else MethodSpec(spec)

@@ -60,6 +60,7 @@ from scipy import sparse
 from scipy.special import expit, logsumexp
 
 from .errors import IrtEloError, did_you_mean
+from .fit import RankedModelMixin
 from .responses import ResponseTable, responses_from_frame
 from .scale import ELO_3X_PER_LOGIT, Elo, ScaleSpec, make_scale
 
@@ -729,7 +730,7 @@ def fit_jmap(data: ItemData, *, one_pl: bool = False, priors: ItemPriors | None 
 # The fitter
 
 
-class ItemFitter:
+class ItemFitter(RankedModelMixin):
     """1PL/2PL IRT on item-level binary responses (:class:`~irt_elo.responses.ResponseTable`).
 
     Parameters
@@ -1064,22 +1065,9 @@ class ItemFitter:
         items = pd.concat([items, t.items.reset_index(drop=True)], axis=1)
         return models, items
 
-    @property
-    def summary(self) -> pd.DataFrame:
-        """Models ranked by capability (rank 1 = most capable)."""
-        self._check_fitted()
-        s = self.models_.sort_values("capability", ascending=False, kind="stable").reset_index(drop=True)
-        s.insert(0, "rank", np.arange(1, len(s) + 1))
-        return s
-
     def predict(self, models: Sequence[str] | None = None, items: Sequence[str] | None = None) -> pd.DataFrame:
         """Probability of a correct response for each requested model × item (dense frame; subset large fits)."""
-        self._check_fitted()
-        th = self.theta_ if models is None else self.theta_.loc[list(models)]
-        de = self.delta_ if items is None else self.delta_.loc[list(items)]
-        al = self.alpha_.loc[de.index]
-        z = al.to_numpy()[None, :] * (th.to_numpy()[:, None] - de.to_numpy()[None, :])
-        return pd.DataFrame(expit(z), index=th.index, columns=de.index)
+        return self._predict_frame(models, items)
 
     def score(self, responses: ResponseTable | pd.DataFrame, method: Literal["eap", "map"] | None = None, *,
               unknown_items: Literal["error", "ignore"] = "error") -> pd.DataFrame:

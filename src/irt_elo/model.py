@@ -224,14 +224,16 @@ def penalty_curvature(x: np.ndarray, layout: Layout, form: PenaltyForm = "l2") -
 
 
 def _add_penalty(f: float, g: np.ndarray, H: np.ndarray | None, x: np.ndarray, layout: Layout,
-                 lam: float, form: PenaltyForm) -> tuple[float, np.ndarray, np.ndarray | None]:
+                 lam: float, form: PenaltyForm, exact: bool = False) -> tuple[float, np.ndarray, np.ndarray | None]:
+    """Add ``0.5 * lam * P / n_params`` to a value, gradient and (if given) curvature: the PSD Gauss-Newton
+    curvature of ``P`` (:func:`penalty_curvature`), or its exact Hessian (:func:`penalty_hessian`)."""
     if lam > 0 and form != "none":
         c = 0.5 * lam / layout.n_params
         pen, pgrad = penalty(x, layout, form)
         f += c * pen
         g = g + c * pgrad
         if H is not None:
-            H[np.diag_indices_from(H)] += c * penalty_curvature(x, layout, form)
+            H[np.diag_indices_from(H)] += c * (penalty_hessian if exact else penalty_curvature)(x, layout, form)
     return f, g, H
 
 
@@ -342,20 +344,6 @@ def penalty_hessian(x: np.ndarray, layout: Layout, form: PenaltyForm = "l2") -> 
     return d
 
 
-def _with_penalty(f: float, g: np.ndarray, H: np.ndarray | None, x: np.ndarray, layout: Layout, lam: float,
-                  form: PenaltyForm, exact: bool) -> tuple[float, np.ndarray, np.ndarray | None]:
-    if not exact:
-        return _add_penalty(f, g, H, x, layout, lam, form)
-    if lam > 0 and form != "none":
-        c = 0.5 * lam / layout.n_params
-        pen, pgrad = penalty(x, layout, form)
-        f += c * pen
-        g = g + c * pgrad
-        if H is not None:
-            H[np.diag_indices_from(H)] += c * penalty_hessian(x, layout, form)
-    return f, g, H
-
-
 def ls_newton(x: np.ndarray, design: Design, y: np.ndarray, w: np.ndarray | None, lam: float,
               form: PenaltyForm, hess: bool = True) -> tuple[float, np.ndarray, np.ndarray | None]:
     """Least-squares value, gradient and exact Hessian (same value and gradient as :func:`ls_objective`)."""
@@ -367,7 +355,7 @@ def ls_newton(x: np.ndarray, design: Design, y: np.ndarray, w: np.ndarray | None
     gz = ww * r * d1  # dl/dz
     g = design.dz_dx(x).T @ gz
     H = assemble_hessian(x, design, ww * d1 * (d1 + r * (1.0 - 2.0 * p)), gz) if hess else None
-    return _with_penalty(f, g, H, x, design.layout, lam, form, exact=True)
+    return _add_penalty(f, g, H, x, design.layout, lam, form, exact=True)
 
 
 def binomial_newton(x: np.ndarray, design: Design, y: np.ndarray, weight: np.ndarray, lam: float,
@@ -379,7 +367,7 @@ def binomial_newton(x: np.ndarray, design: Design, y: np.ndarray, weight: np.nda
     gz = weight * (p - y)
     g = design.dz_dx(x).T @ gz
     H = assemble_hessian(x, design, weight * p * (1.0 - p), gz) if hess else None
-    return _with_penalty(f, g, H, x, design.layout, lam, form, exact=True)
+    return _add_penalty(f, g, H, x, design.layout, lam, form, exact=True)
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -432,7 +420,7 @@ def beta_objective(x: np.ndarray, design: Design, y: np.ndarray, weight: np.ndar
         else:
             js = design.dz_dx(x, np.sqrt(curv))
             H = (js.T @ js).toarray()
-    return _with_penalty(f, g, H, x, design.layout, lam, form, exact)
+    return _add_penalty(f, g, H, x, design.layout, lam, form, exact)
 
 
 def beta_precision(x: np.ndarray, design: Design, y: np.ndarray, weight: np.ndarray, groups: np.ndarray,

@@ -9,6 +9,7 @@ from typing import Any
 from ..errors import IrtEloError
 from ._common import HelpFormatter, format_table, write_json
 from ._data_args import add_data_arguments, load_table
+from .fit import add_method_arguments, fitter_from_args
 
 EXAMPLES = """\
 examples:
@@ -34,14 +35,7 @@ def add_parser(sub: Any) -> None:
                                    "about thin or saturated data, and cross-validate model forms.",
                        epilog=EXAMPLES, formatter_class=HelpFormatter)
     add_data_arguments(p)
-    m = p.add_argument_group("method")
-    m.add_argument("--preset", help="method preset: eci, default, ... (default: eci for the bundled data, "
-                                    "'default' for your own table)")
-    m.add_argument("--model", choices=("2pl", "1pl"), help="free slopes (2PL) or all slopes 1 (1PL)")
-    m.add_argument("--loss", choices=("least_squares", "binomial", "bernoulli"), help="loss function")
-    m.add_argument("--ridge", type=float, help="ridge strength lambda")
-    m.add_argument("--min-benchmarks", type=int, help="drop models with fewer benchmarks")
-    m.add_argument("--since", help="keep models released on or after this date (YYYY-MM-DD)")
+    m = add_method_arguments(p)
     m.add_argument("--seed", type=int, default=0, help="seed of the cross-validation folds")
     d = p.add_argument_group("diagnostics")
     d.add_argument("--cv", type=int, default=5, metavar="K", help="cross-validation folds (0 = skip)")
@@ -59,7 +53,6 @@ def add_parser(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..diagnostics import cross_validate, cv_candidates, diagnose
-    from .fit import fitter_from_args
 
     if args.cv != 0 and args.cv < 2:
         raise IrtEloError(f"--cv {args.cv}: use 0 (no cross-validation) or at least 2 folds")
@@ -98,7 +91,7 @@ def report(fitter: Any, diag: Any, cv: Any, top: int) -> str:
              f"{o['n_obs']} scores; {o['link']} link, {o['model'].upper()}, {o['loss']}"
              f"{'' if o['converged'] else ' (NOT converged)'}",
              f"in-sample RMSE {o['rmse']:.4f}, R^2 {o['r2']:.4f}, mean residual {o['mean_residual']:+.4f}",
-             "", f"worst-fitting benchmarks (by infit; 1 = typical):",
+             "", "worst-fitting benchmarks (by infit; 1 = typical):",
              format_table(diag.worst_benchmarks(top)[STAT_COLUMNS].reset_index(),
                           floats={"share_top": ".2f"}),
              "", "worst-fitting models (by infit):",
@@ -155,7 +148,6 @@ def run_plot(args: argparse.Namespace) -> int:
     from ..diagnostics import diagnose
     from ..plots.diagnostics import plot_fit_statistics, plot_information, plot_item_curves
     from ._common import save_figure
-    from .fit import fitter_from_args
 
     fitter = fitter_from_args(args).fit(load_table(args))
     chosen = getattr(args, "plot_benchmarks", None)

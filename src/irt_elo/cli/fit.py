@@ -33,20 +33,9 @@ def add_parser(sub: Any) -> None:
                                    "models ranked by capability.",
                        epilog=EXAMPLES, formatter_class=HelpFormatter)
     add_data_arguments(p)
-    m = p.add_argument_group("method")
-    m.add_argument("--preset", help="method preset: eci, default, ... (default: eci for the bundled data, "
-                                    "'default' for your own table)")
-    m.add_argument("--model", choices=("2pl", "1pl"), help="free slopes (2PL) or all slopes 1 (1PL)")
-    m.add_argument("--loss", choices=("least_squares", "binomial", "bernoulli", "beta"),
-                   help="loss: least squares (Epoch), binomial (needs n_items), fractional Bernoulli, or beta "
-                        "(for unknown n_items)")
-    m.add_argument("--precision", help="beta loss: 'common' (one estimated precision), 'benchmark' (one per "
-                                       "benchmark) or a fixed number")
-    m.add_argument("--ridge", type=float, help="ridge strength lambda")
+    m = add_method_arguments(p)
     m.add_argument("--penalty", choices=("l2", "log_slope", "none"), help="ridge penalty form")
     m.add_argument("--anchor-benchmark", help="benchmark held at difficulty 0 and slope 1")
-    m.add_argument("--min-benchmarks", type=int, help="drop models with fewer benchmarks")
-    m.add_argument("--since", help="keep models released on or after this date (YYYY-MM-DD)")
     m.add_argument("--until", help="keep models released on or before this date (YYYY-MM-DD)")
     m.add_argument("--benchmarks", help="comma-separated benchmark subset")
     m.add_argument("--seed", type=int, help="seed of every random step: the start values (default: the "
@@ -73,6 +62,23 @@ def add_parser(sub: Any) -> None:
     o.add_argument("--top", type=int, default=30, help="rows to print (0 = all)")
     o.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     p.set_defaults(run=run)
+
+
+def add_method_arguments(p: argparse.ArgumentParser) -> Any:
+    """The fit options every fitting command shares; returns the 'method' group so a command can add its own."""
+    m = p.add_argument_group("method")
+    m.add_argument("--preset", help="method preset: eci, caisi, default, rosetta (default: eci for the bundled "
+                                    "data, 'default' for your own table)")
+    m.add_argument("--model", choices=("2pl", "1pl"), help="free slopes (2PL) or all slopes 1 (1PL)")
+    m.add_argument("--loss", choices=("least_squares", "binomial", "bernoulli", "beta"),
+                   help="loss: least squares (Epoch), binomial (needs n_items), fractional Bernoulli, or beta "
+                        "(for unknown n_items)")
+    m.add_argument("--precision", help="beta loss: 'common' (one estimated precision), 'benchmark' (one per "
+                                       "benchmark) or a fixed number")
+    m.add_argument("--ridge", type=float, help="ridge strength lambda")
+    m.add_argument("--min-benchmarks", type=int, help="drop models with fewer benchmarks")
+    m.add_argument("--since", help="keep models released on or after this date (YYYY-MM-DD)")
+    return m
 
 
 def fitter_from_args(args: argparse.Namespace):

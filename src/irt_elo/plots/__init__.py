@@ -7,8 +7,13 @@ from __future__ import annotations
 
 from ._style import PALETTE
 from .capabilities import plot_capabilities
-from .gap import plot_frontiers, plot_gap, plot_gap_over_time, plot_trend  # noqa: F401
-from .compare import plot_subsets, plot_waterfall  # noqa: F401
+from .compare import plot_subsets, plot_waterfall
 from .diagnostics import plot_cv, plot_eci_comparison, plot_fit_statistics, plot_information, plot_item_curves
+from .gap import plot_frontiers, plot_gap, plot_gap_over_time, plot_trend
 
-__all__ = ["PALETTE", "plot_capabilities"]
+__all__ = [
+    "PALETTE", "plot_capabilities",
+    "plot_frontiers", "plot_gap", "plot_gap_over_time", "plot_trend",
+    "plot_waterfall", "plot_subsets",
+    "plot_item_curves", "plot_information", "plot_fit_statistics", "plot_cv", "plot_eci_comparison",
+]
