@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 import subprocess
 import sys
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -151,6 +152,9 @@ def test_each_draw_is_identified_and_eci_anchor_models_have_zero_width_intervals
     ci = f.capability_ci_
     assert np.allclose(ci.loc[a1], 130.0) and np.allclose(ci.loc[a2], 150.0)
     assert (ci["high"] - ci["low"]).drop([a1, a2]).min() > 0
+    fig = f.plot()
+    assert fig.axes[0].get_ylabel() == "capability (eci)"
+    fig.clf()
     g = BayesFitter(num_steps=400, num_samples=200).fit(table)  # standardised
     assert np.allclose(g.draws("theta").mean(axis=1), 0) and np.allclose(g.draws("theta").std(axis=1), 1)
 
@@ -172,8 +176,8 @@ def test_one_pl_on_items_with_minibatches_recovers_capabilities():
 
 def test_nuts_runs_on_a_tiny_problem_and_agrees_with_svi():
     table, truth = simulate_scores(8, 4, 0.0, seed=5)
-    f = BayesFitter(method="nuts", num_samples=150, warmup=150, num_chains=2, random_state=0).fit(table)
-    assert (f.n_chains_, f.n_draws_) == (2, 150)
+    f = BayesFitter(method="nuts", num_samples=100, warmup=100, num_chains=2, random_state=0).fit(table)
+    assert (f.n_chains_, f.n_draws_) == (2, 100)
     s = f.summary
     assert {"r_hat", "ess_bulk"} <= set(s.columns)
     assert s.loc[s.parameter == "capability", "r_hat"].max() < 1.1
@@ -194,7 +198,9 @@ def test_to_arviz_round_trips_posterior_and_log_likelihood(agg_fits):
     assert idata.log_likelihood["y"].shape == (1, f.n_draws_, f.cells_.n_obs)
     back = az.from_dict(**idata.to_dict())
     np.testing.assert_allclose(back.posterior["slope"].values, post["slope"].values)
-    assert np.isfinite(az.loo(back).elpd_loo)
+    with warnings.catch_warnings():  # Pareto-k warnings: cells worth hundreds of questions are influential
+        warnings.simplefilter("ignore", UserWarning)
+        assert np.isfinite(az.loo(back).elpd_loo)
 
 
 # ----------------------------------------------------------------------------------------------------------------

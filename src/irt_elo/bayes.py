@@ -13,15 +13,17 @@ for large item-level data) or by NUTS for small problems::
 
 Priors are written on the logit scale: ``theta ~ N(0, theta_sd)``, ``delta ~ N(0, difficulty_sd)``,
 ``log(alpha) ~ N(0, log_slope_sd)``. Inference works in the coordinates where the posterior is closest to normal:
-slope-intercept form, and (SVI, by default) with capabilities integrated out by adaptive quadrature and drawn
-afterwards from their conditional posteriors; the default guide pairs each column's log slope and intercept.
-On simulations these choices bring SVI's posterior SDs within a few percent of NUTS (mean-field in
-slope-difficulty form was 20-35% too narrow on difficulties and slopes). A score that averages hundreds of questions is *not* one Bernoulli trial:
-treating it as one makes the likelihood hundreds of times too weak and the priors shrink every capability toward
-the mean (the over-shrinkage of binary IRT tools applied to aggregate scores). The aggregate likelihoods therefore
-carry each cell's information explicitly: ``'binomial'`` uses the benchmark's question count ``n_items``,
-``'fractional'`` a quasi-binomial whose effective trial count is given or estimated from the residual deviance of a
-point fit, and ``'beta'`` learns a precision (effective sample size) per benchmark.
+slope-intercept form, and (SVI) with capabilities integrated out by adaptive quadrature and drawn afterwards from
+their conditional posteriors; the default guide pairs each column's log slope and intercept. On the simulations
+in ``benchmarks/bench_bayes.py`` these choices bring SVI's posterior SDs within a few percent of NUTS (mean-field
+in slope-difficulty form was 20-35% too narrow on difficulties and slopes).
+
+A score that averages hundreds of questions is *not* one Bernoulli trial: treating it as one makes the likelihood
+hundreds of times too weak and the priors shrink every capability toward the mean (the over-shrinkage of binary
+IRT tools applied to aggregate scores). The aggregate likelihoods therefore carry each cell's information
+explicitly: ``'binomial'`` uses the benchmark's question count ``n_items``, ``'fractional'`` a quasi-binomial whose
+effective trial count is given or estimated from the residual deviance of a point fit, and ``'beta'`` learns a
+precision (effective sample size) per benchmark.
 
 Identification follows :meth:`irt_elo.fit.Fitter.identify` and is applied to every posterior draw: with an anchor
 benchmark its slope is fixed in the model and each draw is shifted so its difficulty is ``anchor_difficulty``;
@@ -49,6 +51,7 @@ from scipy.special import expit, gammaln, log_expit
 
 from .data import ScoreTable, from_frame
 from .errors import IrtEloError, did_you_mean
+from .responses import ResponseTable
 from .scale import ScaleSpec, make_scale
 
 Likelihood = Literal["auto", "binomial", "fractional", "beta", "bernoulli"]
@@ -99,12 +102,14 @@ class Cells:
 
 
 def cells_from(table: Any, data: str | None = None) -> Cells:
-    """Reduce a ScoreTable, a long score DataFrame or a ResponseTable-like object to :class:`Cells`."""
+    """Reduce a ScoreTable, a long score DataFrame or a ResponseTable to :class:`Cells` (checking that the
+    model-column graph is connected, as the point fitters do)."""
     if isinstance(table, pd.DataFrame):
         if "correct" in table.columns:
-            raise IrtEloError("item-level responses must be a ResponseTable (irt_elo.responses), not a DataFrame")
+            raise IrtEloError("item-level responses must be a ResponseTable (irt_elo.responses."
+                              "responses_from_frame), not a DataFrame")
         table = from_frame(table)
-    is_items = hasattr(table, "correct") and hasattr(table, "item_idx")
+    is_items = isinstance(table, ResponseTable)
     kind = "items" if is_items else "aggregate" if isinstance(table, ScoreTable) else None
     if kind is None:
         raise IrtEloError(f"cannot fit a {type(table).__name__}; pass a ScoreTable (aggregate scores) or a "
@@ -121,6 +126,7 @@ def cells_from(table: Any, data: str | None = None) -> Cells:
         return Cells("aggregate", np.asarray(table.model_idx, dtype=np.int64), np.asarray(table.bench_idx, np.int64),
                      np.asarray(table.score, dtype=float), table.model_names, table.benchmark_names,
                      n.to_numpy(dtype=float), table.models, table.benchmarks, table.name)
+    table.check_connected()
     y = np.asarray(table.correct, dtype=float)
     if not np.isin(y, (0.0, 1.0)).all():
         raise IrtEloError(f"{getattr(table, 'name', 'responses')}: 'correct' must be 0 or 1 for every response")
@@ -152,7 +158,8 @@ def deviance_trials(cells: Cells, model: str = "2pl") -> float:
     p = np.clip(f.problem_.design.predict(f.x_), 1e-12, 1 - 1e-12)
     y = f.problem_.y
     with np.errstate(divide="ignore", invalid="ignore"):
-        dev = 2.0 * (np.where(y > 0, y * np.log(y / p), 0.0) + np.where(y < 1, (1 - y) * np.log((1 - y) / (1 - p)), 0.0))
+        dev = 2.0 * (np.where(y > 0, y * np.log(y / p), 0.0)
+                     + np.where(y < 1, (1 - y) * np.log((1 - y) / (1 - p)), 0.0))
     resid_df = cells.n_obs - f.problem_.layout.n_params
     if resid_df <= 0 or not np.sum(dev) > 0:
         raise IrtEloError(f"{cells.name}: too few scores ({cells.n_obs}) for {f.problem_.layout.n_params} parameters "
@@ -208,6 +215,18 @@ def _seeded(seed: int, torch: Any, pyro: Any, device: Any) -> Iterator[None]:
         torch.set_rng_state(saved_torch)
         if cuda:
             torch.cuda.set_rng_state_all(saved_cuda)
+
+
+@contextlib.contextmanager
+def _threads(torch: Any, n: int | None) -> Iterator[None]:
+    """Set torch's CPU thread count for the block and restore it (None: leave it alone)."""
+    saved = torch.get_num_threads()
+    if n is not None:
+        torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(saved)
 
 
 class _PyroModel:
@@ -525,8 +544,9 @@ class BayesFitter:
         beyond a few hundred parameters).
     marginalize : bool, optional
         SVI only: integrate capabilities out by adaptive Gauss-Hermite quadrature and draw them afterwards from
-        their conditional posteriors (default for SVI); ``False`` keeps them as variational parameters (faster per
-        step, less accurate intervals for slopes when models answer few items).
+        their conditional posteriors (the default for SVI). ``False`` keeps capabilities as variational
+        parameters: somewhat faster per step, but on simulations its 90% intervals covered the truth less often
+        (aggregate scores: 86.5% vs 88.7% over 840 parameters; items: slope intervals about 10% too narrow).
     n_nodes : int
         Quadrature nodes per model (adaptive, so 15 is plenty even for models with thousands of responses).
     adapt_every : int
@@ -539,7 +559,9 @@ class BayesFitter:
         SVI minibatch: about this many observations per step (a subsampled ``pyro.plate``: whole models when
         marginalizing, single observations otherwise); all observations when unset. For large item-level data.
     num_samples : int
-        Posterior draws kept: from the fitted guide (SVI) or per chain after warm-up (NUTS).
+        Posterior draws kept: from the fitted guide (SVI) or per chain after warm-up (NUTS). When marginalizing,
+        each draw costs one quadrature pass over the data (the capabilities' conditional posteriors), so lower it
+        for very large item-level data on a CPU.
     warmup : int
         NUTS warm-up (adaptation) steps per chain.
     num_chains : int
@@ -552,7 +574,9 @@ class BayesFitter:
         standardised (2PL: mean 0, SD 1) or centred (1PL), as :class:`~irt_elo.fit.Fitter` does.
     theta_sd : float, optional
         Prior SD of capabilities (logits). Default 1 for a 2PL without anchor (the prior then sets the unit, as in
-        standard IRT) and 3 otherwise (the unit is set by fixed slopes, so the prior should be weak).
+        standard IRT) and 3 otherwise (the unit is set by fixed slopes, so the prior should be weak). When
+        marginalizing with fixed slopes (1PL, or an anchored 2PL) the capability spread is learned instead
+        (``log theta_sd ~ N(0, 1)``), as in marginal maximum likelihood.
     difficulty_sd, log_slope_sd : float
         Prior SDs of difficulties and of log slopes.
     clip : float
@@ -565,6 +589,10 @@ class BayesFitter:
         Where torch runs; ``'auto'`` uses a CUDA GPU when torch sees one.
     dtype : {'float64', 'float32'}
         Tensor precision (float32 is faster on most GPUs).
+    num_threads : 'auto', int or None
+        CPU threads torch may use during the fit (restored afterwards). ``'auto'``: one thread for small problems
+        (under 200,000 likelihood terms per step), where thread hand-offs cost more than they save and a busy
+        machine makes them far slower; torch's own setting otherwise. ``None`` leaves torch's setting alone.
     random_state : int
         Seed for pyro/torch (initial subsamples, SVI noise, NUTS); global generators are restored after ``fit``.
     use_weights : bool
@@ -638,6 +666,7 @@ class BayesFitter:
         scale: str | ScaleSpec = "logit",
         device: str = "auto",
         dtype: Literal["float64", "float32"] = "float64",
+        num_threads: int | Literal["auto"] | None = "auto",
         random_state: int = 0,
         log_likelihood: bool | None = None,
         name: str = "bayes",
@@ -670,6 +699,7 @@ class BayesFitter:
         self.scale = scale
         self.device = device
         self.dtype = dtype
+        self.num_threads = num_threads
         self.random_state = random_state
         self.log_likelihood = log_likelihood
         self.name = name
@@ -715,6 +745,9 @@ class BayesFitter:
             need(getattr(self, nm) > 0, f"{nm} must be > 0, not {getattr(self, nm)!r}")
         need(self.theta_sd is None or self.theta_sd > 0, f"theta_sd must be > 0, not {self.theta_sd!r}")
         need(self.anchor_slope > 0, f"anchor_slope must be > 0, not {self.anchor_slope!r}")
+        need(self.num_threads in (None, "auto") or (isinstance(self.num_threads, (int, np.integer))
+                                                       and self.num_threads >= 1),
+             f"num_threads must be 'auto', None or a positive integer, not {self.num_threads!r}")
         need(self.dtype in ("float64", "float32"), f"dtype must be 'float64' or 'float32', not {self.dtype!r}")
         need(isinstance(self.device, str), f"device must be a string such as 'auto', 'cpu' or 'cuda', "
                                            f"not {self.device!r}")
@@ -759,7 +792,8 @@ class BayesFitter:
         if isinstance(tr, Mapping):
             unknown = [k for k in tr if k not in cells.col_names]
             if unknown:
-                raise IrtEloError(f"trials: unknown benchmark {unknown[0]!r}{did_you_mean(unknown[0], cells.col_names)}")
+                raise IrtEloError(f"trials: unknown benchmark {unknown[0]!r}"
+                                  f"{did_you_mean(unknown[0], cells.col_names)}")
             per = pd.Series({k: float(v) for k, v in tr.items()}).reindex(cells.col_names).to_numpy(dtype=float)
             if np.isnan(per).any():
                 raise IrtEloError(f"trials: no count for benchmark {cells.col_names[np.isnan(per)][0]!r}; give every "
@@ -835,7 +869,11 @@ class BayesFitter:
             pm.mu = init.pop("theta")  # first quadrature centres
             if pm.learn_sd:
                 init["log_theta_sd"] = pm.tensor(0.0)
-        with _seeded(self.random_state, torch, pyro, device), pyro.get_param_store().scope():
+        terms = cells.n_obs * (self.n_nodes if marginal else 1)
+        threads = 1 if (self.num_threads == "auto" and terms < 200_000) else \
+            (None if self.num_threads in ("auto", None) else int(self.num_threads))
+        with _seeded(self.random_state, torch, pyro, device), _threads(torch, threads), \
+                pyro.get_param_store().scope():
             if self.method == "svi":
                 raw, elbo = self._run_svi(pm, init, torch, pyro)
                 divergences = 0
@@ -907,7 +945,7 @@ class BayesFitter:
             losses[i] = svi.step()
             if pm.marginal and (i + 1) % self.adapt_every == 0:
                 with torch.no_grad():
-                    pm.adapt(guide.median(), rounds=1)
+                    pm.adapt(_centre(guide, pyro), rounds=1)
         if not np.isfinite(losses[-1]):
             raise IrtEloError("SVI diverged (non-finite loss); lower learning_rate or use dtype='float64'")
         if self.guide == "laplace":
@@ -916,7 +954,7 @@ class BayesFitter:
         out: dict[str, list] = {}
         with torch.no_grad():
             if pm.marginal:
-                pm.adapt(guide.median())
+                pm.adapt(_centre(guide, pyro))
             for _ in range(self.num_samples):
                 tr = pyro.poutine.trace(guide).get_trace()
                 v = {s: tr.nodes[s]["value"] for s in sites if s in tr.nodes}
@@ -937,9 +975,10 @@ class BayesFitter:
         div = 0
         for c in range(self.num_chains):
             pyro.set_rng_seed(int(self.random_state) + c)
-            # Dense mass matrix for small problems: the posterior has long correlated ridges (capabilities and
-            # difficulties shifting together, pinned only by the priors) that a diagonal metric crawls along.
-            dense = pm.M + 2 * pm.B <= 500
+            # Dense mass matrix for tiny problems: the posterior has correlated ridges (capabilities and difficulties
+            # shifting together, pinned only by the priors) that a diagonal metric crawls along. Beyond ~50
+            # parameters Pyro's dense metric costs more per step than it saves (230 parameters: 25x slower).
+            dense = pm.M + 2 * pm.B <= 50
             kernel = NUTS(pm, init_strategy=init_to_value(values=init), target_accept_prob=0.8, full_mass=dense,
                           jit_compile=self.jit, ignore_jit_warnings=True)
             mcmc = MCMC(kernel, num_samples=self.num_samples, warmup_steps=self.warmup, num_chains=1,
@@ -1102,14 +1141,34 @@ class BayesFitter:
                  "level": self.level, "random_state": int(self.random_state), "inference_library": "pyro"}
         return az.from_dict(posterior=post, observed_data={"y": c.y}, coords=coords, dims=dims, attrs=attrs, **kw)
 
+    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
+        """Posterior-mean capability against release date (see :func:`irt_elo.plots.plot_capabilities`)."""
+        self._check_fitted()
+        from .plots import plot_capabilities
+
+        return plot_capabilities(self, ax=ax, **kwargs)
+
     def _check_fitted(self) -> None:
         if not hasattr(self, "_draws"):
             raise IrtEloError("this BayesFitter is not fitted yet; call .fit(table) first")
 
     def __repr__(self) -> str:
-        state = (f"fitted on {self.cells_.name!r} ({self.cells_.n_rows} models x {self.cells_.n_cols} "
-                 f"{self.cells_.col_label}s, {self.likelihood_} likelihood)") if hasattr(self, "_draws") else "not fitted"
+        state = "not fitted"
+        if hasattr(self, "_draws"):
+            c = self.cells_
+            state = (f"fitted on {c.name!r} ({c.n_rows} models x {c.n_cols} {c.col_label}s, "
+                     f"{self.likelihood_} likelihood)")
         return f"BayesFitter(model={self.model!r}, method={self.method!r}; {state})"
+
+
+def _centre(guide: Any, pyro: Any) -> dict[str, Any]:
+    """The guide's centre for every latent site (its median; the mode for the Laplace guide while fitting)."""
+    try:
+        return guide.median()
+    except NotImplementedError:  # AutoLaplaceApproximation before laplace_approximation(): a point mass
+        tr = pyro.poutine.trace(guide).get_trace()
+        return {k: n["value"].detach() for k, n in tr.nodes.items()
+                if n["type"] == "sample" and not n["infer"].get("is_auxiliary")}
 
 
 def _import_arviz() -> Any:

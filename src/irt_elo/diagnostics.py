@@ -34,7 +34,6 @@ The clipped-linear link (:class:`ClippedLinearFitter`) is the paper's alternativ
 """
 from __future__ import annotations
 
-import contextlib
 import inspect
 import time
 from collections.abc import Mapping, Sequence
@@ -113,21 +112,10 @@ def solve_clipped_linear(problem: Problem, x0: np.ndarray, offset: float = 0.0) 
     lo = problem.lower if problem.lower is not None else np.full(x0.shape, -np.inf)
     hi = problem.upper if problem.upper is not None else np.full(x0.shape, np.inf)
     args = (problem.design, problem.y, problem.cell_weight, problem.ridge, problem.penalty, offset)
-    # One BLAS thread: the dense P x P Cholesky is small, and threads fighting over a busy machine make it ~40x
-    # slower (as in irt_elo.fit.solve).
-    with _one_blas_thread():
-        r = minimize_box(lambda x: clipped_linear_objective(x, *args), lambda x: clipped_linear_value(x, *args),
-                         np.clip(np.asarray(x0, dtype=float), lo, hi), lo, hi, ftol=problem.tol * 1e-4,
-                         gtol=problem.tol * 1e-2, max_iter=problem.max_iter)
+    r = minimize_box(lambda x: clipped_linear_objective(x, *args), lambda x: clipped_linear_value(x, *args),
+                     np.clip(np.asarray(x0, dtype=float), lo, hi), lo, hi, ftol=problem.tol * 1e-4,
+                     gtol=problem.tol * 1e-2, max_iter=problem.max_iter)
     return SolveResult(r.x, r.fun, r.n_fev, r.success, r.message, time.perf_counter() - t0)
-
-
-def _one_blas_thread() -> Any:
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - installed with the package's dependencies
-        return contextlib.nullcontext()
-    return threadpool_limits(1, user_api="blas")
 
 
 class ClippedLinearFitter(Fitter):

@@ -15,9 +15,10 @@ come back in task order and each task carries its own inputs (e.g. its own seed)
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
+from ._threads import blas_threads as limit_blas
 from .errors import IrtEloError
 
 T = TypeVar("T")
@@ -84,7 +85,7 @@ def parallel_map(
     with _progress_bar(len(tasks), progress, desc) as bar:
         if workers == 1 or len(tasks) == 1:
             out = []
-            with _blas_limit(blas_threads):
+            with limit_blas(blas_threads):
                 for t in tasks:
                     out.append(func(t))
                     bar.update(1)
@@ -119,18 +120,8 @@ def effective_n_jobs(n_jobs: int | None) -> int:
 
 
 def _run_chunk(func: Callable[[T], R], chunk: Sequence[T], blas_threads: int | None = None) -> list[R]:
-    with _blas_limit(blas_threads):
+    with limit_blas(blas_threads):
         return [func(t) for t in chunk]
-
-
-def _blas_limit(n: int | None) -> Any:
-    if n is None:
-        return nullcontext()
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - threadpoolctl is a dependency; stay usable without it
-        return nullcontext()
-    return threadpool_limits(n, user_api="blas")
 
 
 def _chunks(tasks: list[T], n: int) -> list[list[T]]:

@@ -21,7 +21,6 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import least_squares, minimize
 from scipy.special import expit
-from threadpoolctl import ThreadpoolController
 
 from . import model as M
 from .data import ScoreTable, from_frame
@@ -138,24 +137,9 @@ def solve(problem: Problem, x0: np.ndarray) -> SolveResult:
     scipy's trust-region-reflective least squares with the sparse analytic Jacobian, or L-BFGS-B with the analytic
     gradient for the likelihood losses. The beta loss with estimated precision alternates between the parameters
     and the precisions (each step lowers the same objective) until the precisions settle.
-
-    Dense problems run with one BLAS thread: their matrices are small, threads only add synchronisation (5-50x
-    slower on a busy 2-core machine), and a fixed thread count keeps results bit-identical across machines.
+    The dense Newton solver runs on one BLAS thread (see :mod:`irt_elo._threads`).
     """
-    if problem.layout.n_params <= DENSE_LIMIT:
-        with _one_blas_thread():
-            return _solve(problem, x0)
     return _solve(problem, x0)
-
-
-_BLAS = None  # threadpoolctl controller, created on first use (per process)
-
-
-def _one_blas_thread() -> Any:
-    global _BLAS
-    if _BLAS is None:
-        _BLAS = ThreadpoolController()
-    return _BLAS.limit(limits=1, user_api="blas")
 
 
 def _solve(problem: Problem, x0: np.ndarray) -> SolveResult:

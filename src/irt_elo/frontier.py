@@ -25,6 +25,7 @@ import pandas as pd
 from scipy.special import ndtri  # normal quantile; scipy.stats costs 0.4 s of import time
 
 from .errors import IrtEloError, did_you_mean
+from .scale import scale_label
 
 FRAME_COLUMNS = ("capability", "ci_low", "ci_high", "release_date", "group", "organization", "country")
 GROUPINGS = ("open", "country", "organization")
@@ -196,7 +197,7 @@ class Capabilities:
             frame["ci_high"] = np.nan
         label = source or f"{getattr(fitter, 'name', 'fit')} fit of {vintage_label(fitter.table_.name)}"
         name = str(getattr(fitter.scale_, "name", "capability"))
-        scale = {"eci": "ECI", "elo": "Elo"}.get(name.lower(), name)
+        scale = scale_label(name)
         per_logit = getattr(fitter.scale_, "per_logit", None)
         return cls(frame=frame, draws=draws, scale=scale, source=label, level=level, grouping="open",
                    per_logit=float(per_logit) if per_logit else None)

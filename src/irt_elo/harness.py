@@ -32,6 +32,7 @@ from .data import ScoreTable
 from .errors import IrtEloError
 from .optim import minimize_box
 from .readers.epoch_eci import UNSPECIFIED_SOURCE
+from .scale import scale_label
 
 KINDS = ("epoch", "unattributed", "leaderboard", "developer")
 UNIFORM_KINDS = ("epoch",)
@@ -513,13 +514,13 @@ def harness_control(data: ScoreTable | None = None, spec: Any = "eci", questions
     if off_draws is not None:
         offsets["points_low"] = np.percentile(off_draws.to_numpy(), q_lo, axis=0)
         offsets["points_high"] = np.percentile(off_draws.to_numpy(), q_hi, axis=0)
-    offsets["scale"] = off.scale_.name
+    scale_name = scale_label(off.scale_.name)
+    offsets["scale"] = scale_name
 
     frame = off.models_.set_index("model").drop(columns=["capability"])
     is_open = frame["open_weights"].astype("boolean").fillna(False).to_numpy(dtype=bool) \
         if "open_weights" in frame else np.zeros(len(frame), dtype=bool)
     label = "open, reported" if "open, reported" in off.offset_.index else None
-    scale_name = {"eci": "ECI", "elo": "Elo"}.get(off.scale_.name, off.scale_.name)
     source = f"{spec.name} + source offsets, {table.name}"
     uni = off.capability_.to_numpy()
     pref = off.preferred().to_numpy() if label else uni

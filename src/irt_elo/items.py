@@ -60,6 +60,7 @@ from scipy import sparse
 from scipy.special import expit, logsumexp
 
 from .errors import IrtEloError, did_you_mean
+from ._threads import blas_threads
 from .fit import RankedModelMixin
 from .responses import ResponseTable, responses_from_frame
 from .scale import ELO_3X_PER_LOGIT, Elo, ScaleSpec, make_scale
@@ -75,21 +76,10 @@ SUM_CHUNK = 256  # float32 per-model sums run over at most this many responses b
 SMALL_PRODUCT = 50_000_000  # below this many multiply-adds per product, BLAS threads cost more than they give
 
 
-_CONTROLLER: list[Any] = []  # threadpoolctl's controller, created on first use (it scans the loaded libraries)
-
-
 def _blas_threads(n_flops: float) -> contextlib.AbstractContextManager:
     """One BLAS thread for small products: on a busy 2-core machine, threaded GEMM on a 500 x 200 matrix waits
-    on its own threads and runs 5x slower. Uses threadpoolctl when installed; otherwise changes nothing."""
-    if n_flops >= SMALL_PRODUCT:
-        return contextlib.nullcontext()
-    if not _CONTROLLER:
-        try:
-            from threadpoolctl import ThreadpoolController
-        except ImportError:  # pragma: no cover - optional
-            return contextlib.nullcontext()
-        _CONTROLLER.append(ThreadpoolController())
-    return _CONTROLLER[0].limit(limits=1, user_api="blas")
+    on its own threads and runs 5x slower."""
+    return blas_threads(1 if n_flops < SMALL_PRODUCT else None)
 
 
 # --------------------------------------------------------------------------------------------------------------------

@@ -16,6 +16,8 @@ from typing import Any
 import numpy as np
 from scipy.linalg import LinAlgError, cho_factor, cho_solve
 
+from ._threads import blas_threads
+
 Objective = Callable[[np.ndarray], tuple[float, np.ndarray, np.ndarray]]
 ValueOnly = Callable[[np.ndarray], float]
 
@@ -132,6 +134,15 @@ def minimize_box(
     >>> r.x.round(6).tolist(), r.success
     ([2.0, 2.0], True)
     """
+    with blas_threads(1 if np.size(x0) <= SMALL_PROBLEM else None):
+        return _minimize_box(objective, value, x0, lower, upper, ftol, gtol, xtol, max_iter)
+
+
+SMALL_PROBLEM = 4000  # parameters; up to here the Newton system is small dense algebra, best on one BLAS thread
+
+
+def _minimize_box(objective: Objective, value: ValueOnly, x0: np.ndarray, lower: np.ndarray | float,
+                  upper: np.ndarray | float, ftol: float, gtol: float, xtol: float, max_iter: int) -> NewtonResult:
     lo = np.broadcast_to(np.asarray(lower, dtype=float), x0.shape)
     hi = np.broadcast_to(np.asarray(upper, dtype=float), x0.shape)
     x = np.clip(np.asarray(x0, dtype=float), lo, hi)

@@ -141,6 +141,20 @@ def anchor_models(spec: ScaleSpec) -> list[str]:
     return []
 
 
+SCALE_LABELS = {"eci": "ECI", "elo": "Elo", "logit": "logit"}
+
+
+def scale_label(name: str) -> str:
+    """How a scale is written in text: 'eci' -> 'ECI', 'elo' -> 'Elo'; other names unchanged.
+
+    Examples
+    --------
+    >>> scale_label("eci"), scale_label("Elo"), scale_label("my-index")
+    ('ECI', 'Elo', 'my-index')
+    """
+    return SCALE_LABELS.get(str(name).lower(), str(name))
+
+
 def parse_anchors(items: Sequence[str] | Mapping[str, float] | None) -> list[tuple[str, float]]:
     """Parse ``["GPT-5=150", ...]`` (or a mapping) into (name, value) pairs.
 

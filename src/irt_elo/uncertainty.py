@@ -24,7 +24,8 @@ import numpy as np
 import pandas as pd
 
 from .errors import IrtEloError
-from .executor import _blas_limit, parallel_map
+from ._threads import blas_threads
+from .executor import parallel_map
 from .scale import Elo, LinearMap, Logit, TwoAnchor
 
 if TYPE_CHECKING:
@@ -447,7 +448,7 @@ def standard_errors(fitter: Fitter, *, dispersion: float | Literal["auto"] = "au
     prob, x = fitter.problem_, np.asarray(fitter.x_, dtype=float)
     lay, table = prob.layout, fitter.table_
     precision = getattr(fitter.result_, "precision", None)
-    with _blas_limit(1 if lay.n_params <= 2000 else None):  # small dense algebra: threads only add overhead
+    with blas_threads(1 if lay.n_params <= 2000 else None):  # small dense algebra: threads only add overhead
         return _standard_errors(fitter, prob, x, lay, table, precision, dispersion, rtol)
 
 

@@ -11,7 +11,8 @@ from ._style import GROUP_LABELS, PALETTE, new_axes
 def plot_capabilities(fitter: Any, ax: Any = None, *, label_top: int = 3) -> Any:
     """Fitted capability against release date, open and closed weights in separate colours.
 
-    The ``label_top`` most capable models of each group are named.
+    The ``label_top`` most capable models of each group are named; intervals (``ci_low``/``ci_high`` after a
+    bootstrap or a Bayesian fit) are drawn as error bars.
 
     Parameters
     ----------
@@ -45,12 +46,17 @@ def plot_capabilities(fitter: Any, ax: Any = None, *, label_top: int = 3) -> Any
             if sel.any():
                 ax.scatter(models.loc[sel, "release_date"], models.loc[sel, "capability"], s=18, alpha=0.85,
                            color=PALETTE[g], label=f"{lab} ({int(sel.sum())})")
+                if {"ci_low", "ci_high"} <= set(models.columns):  # intervals from a bootstrap or posterior
+                    m = models.loc[sel]
+                    err = np.vstack([m["capability"] - m["ci_low"], m["ci_high"] - m["capability"]])
+                    ax.errorbar(m["release_date"], m["capability"], yerr=np.nan_to_num(err), fmt="none",
+                                ecolor=PALETTE[g], alpha=0.35, lw=0.8)
         named = [models[np.asarray(group == g)].nlargest(label_top, "capability") for g in ("closed", "open")]
         for top in named:
             # Staggered offsets keep near-tied leaders' names apart.
             for k, (_, r) in enumerate(top.iterrows()):
                 ax.annotate(r["model"], (r["release_date"], r["capability"]), fontsize=7,
-                            xytext=(-6, 6 - 9 * k), textcoords="offset points", ha="right",
+                            xytext=(-8, 8 - 12 * k), textcoords="offset points", ha="right",
                             arrowprops={"arrowstyle": "-", "lw": 0.5, "color": PALETTE["grey"]})
         ax.set_xlabel("release date")
         ax.legend(loc="upper left", frameon=False)
