@@ -5,7 +5,8 @@ Baselines (all minimise exactly the same penalised least-squares objective from 
              what Epoch's reference code (eci-public fitting.py) does;
   fd-sparse  the same with `jac_sparsity`, scipy's grouped finite differences (a stronger FD baseline);
   trf-analytic  scipy's trf with our sparse analytic Jacobian (LSMR sub-problems);
-  irt-elo    irt_elo.fit.solve: bounded Levenberg-Marquardt on the dense normal equations, analytic derivatives.
+  irt-elo    irt_elo.fit.solve: bounded Levenberg-Marquardt with analytic derivatives, each step solved by
+             eliminating the (diagonal) capability block of the normal equations.
 
 Run:  python benchmarks/bench_fit.py [--repeat 5]   (writes benchmarks/results/fit.json)
 """

@@ -248,6 +248,10 @@ def test_bad_options_and_data_raise_one_line_errors():
         (lambda: BayesFitter(method="nuts", batch_size=10), "minibatching"),
         (lambda: BayesFitter(level=90), "level must be in"),
         (lambda: BayesFitter(guide="flow"), "guide must be"),
+        (lambda: BayesFitter(learning_rate="fast"), "learning_rate must be"),
+        (lambda: BayesFitter(trials=[100, 200]), "trials must be"),
+        (lambda: BayesFitter(random_state=None), "random_state must be an integer"),
+        (lambda: BayesFitter(num_steps=True), "num_steps must be an integer"),
         (lambda: BayesFitter().summary, "not fitted"),
     ]
     for call, msg in cases:

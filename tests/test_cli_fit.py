@@ -130,6 +130,19 @@ def test_output_problems_are_reported_and_inputs_protected(tmp_path, capsys):
     assert code == 2 and "refusing to overwrite an input" in err and data.read_text() == GOOD
     code, _, err = run(["fit", str(data), "-o", str(tmp_path / "missing" / "o.csv")], capsys)
     assert code == 2 and "does not exist" in err
+    # A bad second output is found before the first is written: a failing command leaves nothing behind.
+    code, _, err = run(["fit", str(data), "-o", str(tmp_path / "o.csv"), "--benchmarks-out",
+                        str(tmp_path / "missing" / "b.csv")], capsys)
+    assert code == 2 and "does not exist" in err and sorted(p.name for p in tmp_path.iterdir()) == ["s.csv"]
+
+
+def test_jobs_option_has_one_spelling_across_commands_and_keeps_the_old_alias():
+    from irt_elo.cli import build_parser
+
+    parser = build_parser()
+    for argv in (["fit", "--jobs", "2"], ["fit", "--n-jobs", "2"], ["gap", "--jobs", "2"], ["compare", "--jobs", "2"],
+                 ["diagnose", "--jobs", "2"]):
+        assert parser.parse_args(argv).jobs == 2
 
 
 def test_console_script_reports_errors_without_traceback(tmp_path):

@@ -76,8 +76,14 @@ def test_gap_reads_a_generic_capability_table(tmp_path):
     (["gap", "--from", "2026-05-01", "--to", "2026-01-01"], "is after --to"),
     (["gap", "--lead", "Atlantis"], "no model in group 'Atlantis'"),
     (["gap", "--from", "2031-01-01", "--to", "2031-02-01"], "inside the data"),
+    (["gap", "--from", "2027-01-01"], "default window ends; give an end date too (--to)"),
+    (["gap", "--model", "DeepSeek-V4-Pro", "--trail", "open"], "--trail does not apply with --model"),
+    (["gap", "--model", "DeepSeek-V4-Pro", "--method", "caisi"], "--method does not apply with --model"),
+    (["gap", "--series-out", "missing/s.csv"], "folder missing does not exist"),
+    (["gap", "--series-out", "out.json"], "given for two outputs"),
 ])
-def test_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path, capsys, argv, message):
+def test_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path, capsys, monkeypatch, argv, message):
+    monkeypatch.chdir(tmp_path)
     out = tmp_path / "out.json"
     assert main([*argv, "-o", str(out)]) == 2
     err = capsys.readouterr().err.strip()
@@ -156,6 +162,19 @@ def test_plot_gap_svg_for_caisi_and_model_lag(tmp_path):
     assert _png_size(out2) == (1500, 825)
 
 
+def test_plot_model_lag_by_country_draws_the_models_own_group(tmp_path):
+    from irt_elo.gap import model_lag
+    from irt_elo.plots.gap import plot_frontiers
+
+    caps = Capabilities.from_scores(bundled_path("epoch_eci_2026-08-11/eci_scores.csv"))
+    res = model_lag(caps, "DeepSeek-V4-Pro", lead="US", by="country", n_draws=20)
+    ax = plot_frontiers(caps, result=res).axes[0]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "China frontier" in legend and "United States of America frontier" in legend
+    assert main(["plot", "gap", "--model", "DeepSeek-V4-Pro", "--by", "country", "--draws", "20", "-o",
+                 str(tmp_path / "lag.svg")]) == 0
+
+
 def test_plot_trend_kinds(tmp_path, capsys):
     out = tmp_path / "trend.png"
     assert main(["plot", "trend", "--draws", "30", "-o", str(out)]) == 0
@@ -168,6 +187,33 @@ def test_plot_trend_kinds(tmp_path, capsys):
     assert main(["plot", "trend", "--kind", "ratio", "-o", str(tmp_path / "x.png")]) == 2
     assert "--kind ratio needs --split" in capsys.readouterr().err
     assert not (tmp_path / "x.png").exists()
+
+
+@pytest.mark.parametrize("argv", [["plot", "gap", "--draws", "20"], ["plot", "trend", "--draws", "20"]])
+def test_same_seed_gives_byte_identical_svg_figures(tmp_path, argv):
+    a, b = tmp_path / "a.svg", tmp_path / "b.svg"
+    assert main([*argv, "-o", str(a)]) == 0 and main([*argv, "-o", str(b)]) == 0
+    assert a.read_bytes() == b.read_bytes()
+
+
+def test_plot_trend_names_the_newest_frontier_models_without_overprinting():
+    """The three newest frontier models of the 2026-08-11 scores were released within weeks of each other."""
+    from matplotlib.text import Text
+
+    from irt_elo.plots.gap import plot_trend
+    from irt_elo.trends import frontier_trend
+
+    caps = Capabilities.from_scores(bundled_path("epoch_eci_2026-08-11/eci_scores.csv"))
+    tr = frontier_trend(caps, n_draws=20)
+    fig = plot_trend(tr)
+    (ax,) = fig.axes
+    fig.canvas.draw()
+    names = tr.points["model"].tail(3).tolist()
+    labels = [t for t in ax.texts if t.get_text() in names]
+    assert sorted(t.get_text() for t in labels) == sorted(names)
+    boxes = [Text.get_window_extent(t) for t in labels]  # the names themselves, not their leader lines
+    assert not any(boxes[i].overlaps(boxes[j]) for i in range(3) for j in range(i + 1, 3))
+    assert "epoch_eci_2026-08-11" in ax.get_title() and "least-squares" in ax.get_title()
 
 
 def test_plot_trend_figure_series():

@@ -4,8 +4,17 @@ from __future__ import annotations
 import matplotlib.image as mpimg
 import pytest
 
-from irt_elo.cli import main
+from irt_elo.cli import COMMANDS, main
 from irt_elo.cli.plot import KINDS
+
+
+@pytest.mark.parametrize("argv", [[c] for c in COMMANDS] + [["plot", k] for k in sorted(KINDS)])
+def test_every_command_and_plot_kind_shows_a_worked_example_in_its_help(capsys, argv):
+    with pytest.raises(SystemExit) as e:
+        main([*argv, "--help"])
+    assert e.value.code == 0
+    text = capsys.readouterr().out
+    assert "example" in text and f"irt-elo {' '.join(argv)}" in text.split("example", 1)[1]
 
 
 @pytest.mark.parametrize("kind", sorted(KINDS))

@@ -208,3 +208,115 @@ def test_input_file_is_not_modified(tmp_path):
     before = p.read_bytes()
     read_table(p)
     assert p.read_bytes() == before
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# CSV layout problems that pandas alone would misread, and edge cases of the table itself.
+
+
+def test_trailing_commas_and_blank_rows_are_harmless(tmp_path):
+    t = read_table(write(tmp_path, "model,benchmark,score,\na,x,0.5,\n\n,,,\nb,x,0.4,\n"))
+    assert list(t.model_names) == ["a", "b"] and t.score.tolist() == [0.5, 0.4]
+
+
+def test_a_row_longer_than_the_header_is_an_error_not_a_shifted_row(tmp_path):
+    # pandas would take the first column of such a file as an index and shift every value one column left.
+    p = write(tmp_path, "model,benchmark,score\na,x,0.5,junk\nb,x,0.4,junk\n")
+    with pytest.raises(IrtEloError, match=r"line 2 has 4 fields but the header has 3") as e:
+        read_table(p)
+    assert "\n" not in str(e.value) and p.name in str(e.value)
+
+
+def test_a_column_named_twice_is_an_error(tmp_path):
+    with pytest.raises(IrtEloError, match=r"column 'score' appears more than once in the header"):
+        read_table(write(tmp_path, "model,benchmark,score,score\na,x,0.5,0.9\n"))
+
+
+def test_line_numbers_count_quoted_line_breaks_and_blank_lines(tmp_path):
+    text = 'model,benchmark,score,note\na,x,0.5,"first\nsecond\nthird"\n\nb,x,high,\n'
+    assert text.splitlines()[5] == "b,x,high,"  # the bad row is line 6 of the file
+    with pytest.raises(IrtEloError, match=r"line 6, column 'score'.*'high' is not a number"):
+        read_table(write(tmp_path, text))
+
+
+def test_an_unclosed_quote_is_an_error_not_a_swallowed_file(tmp_path):
+    # Without the check the rest of the file would become one cell of line 3 and rows b, c would vanish.
+    p = write(tmp_path, 'model,benchmark,score,note\na,x,0.5,ok\nb,x,0.4,"oops\nc,x,0.3,\n')
+    with pytest.raises(IrtEloError, match=r"line 3: a quote opened in this row is never closed"):
+        read_table(p)
+
+
+def test_percent_strings_above_100_percent_are_rejected_whatever_the_scale(tmp_path):
+    p = write(tmp_path, "model,benchmark,score\na,x,150%\nb,x,0.5\n")
+    for scale in ("fraction", "percent", "auto"):
+        with pytest.raises(IrtEloError, match=r"line 2, column 'score'.*'150%' is above 100%"):
+            read_table(p, score_scale=scale)
+
+
+def test_non_ascii_names_and_a_single_cell_table_are_read(tmp_path):
+    t = read_table(write(tmp_path, "model,benchmark,score\nCafé-模型,Ünïcode ✓,0.25\n"))
+    assert (t.n_models, t.n_benchmarks, t.n_obs) == (1, 1, 1)
+    assert t.model_names[0] == "Café-模型" and t.to_wide().loc["Café-模型", "Ünïcode ✓"] == 0.25
+    assert t.components() == [(["Café-模型"], ["Ünïcode ✓"])]
+    t.check_connected()
+
+
+def test_missing_open_weights_values_of_any_kind_are_unknown():
+    base = {"model": ["a", "b", "c"], "benchmark": ["x", "x", "x"], "score": [0.2, 0.3, 0.4]}
+    for missing in (pd.array([True, pd.NA, False], dtype="boolean"), [True, None, False], [True, np.nan, False]):
+        t = from_frame(pd.DataFrame({**base, "open_weights": missing}))
+        assert t.models["open_weights"].isna().tolist() == [False, True, False]
+        assert t.models["group"].tolist()[::2] == ["open", "closed"] and pd.isna(t.models.loc["b", "group"])
+
+
+def test_invalid_options_and_inconsistent_metadata_are_refused():
+    df = pd.DataFrame({"model": ["a", "b"], "benchmark": ["x", "x"], "score": [0.2, 0.3]})
+    with pytest.raises(IrtEloError, match="aggregate must be"):
+        from_frame(df, aggregate="median")  # refused even though nothing needs aggregating
+    with pytest.raises(IrtEloError, match="score_scale must be"):
+        from_frame(df, score_scale="permille")
+    extra = pd.DataFrame({"org": ["O1", "O2"]}, index=["a", "a"])
+    with pytest.raises(IrtEloError, match="lists 'a' more than once"):
+        from_frame(df, models_extra=extra)
+    with pytest.raises(IrtEloError, match=r"line 3, column 'n_items'"):
+        from_frame(df.assign(n_items=[10, np.inf]))
+
+
+def test_filter_takes_one_name_as_a_string_and_checks_the_mask_length():
+    t = load_epoch_eci()
+    one = t.filter(models="GPT-5")
+    assert list(one.model_names) == ["GPT-5"] and one.n_obs == int((t.scores["model"] == "GPT-5").sum())
+    assert list(t.filter(exclude_benchmarks="Winogrande").benchmark_names) == [
+        b for b in t.benchmark_names if b != "Winogrande"]
+    with pytest.raises(IrtEloError, match=f"mask has 3 values but the table has {t.n_obs} rows"):
+        t.filter(mask=np.ones(3, bool))
+
+
+def test_wide_view_of_a_resampled_table_holds_the_resampled_cells():
+    t = load_epoch_eci()
+    r = t.rows(np.array([0, 0, 7]))  # repeats, as in a bootstrap draw
+    w = r.to_wide()
+    assert w.shape == (t.n_models, t.n_benchmarks) and int(w.notna().sum().sum()) == 2
+    for i in (0, 7):
+        assert w.loc[t.scores["model"][i], t.scores["benchmark"][i]] == t.scores["score"][i]
+
+
+def test_unknown_format_and_foreign_zip_are_one_line_errors(tmp_path):
+    import zipfile
+
+    p = write(tmp_path, LONG)
+    with pytest.raises(IrtEloError, match="format must be"):
+        read_table(p, format="excel")
+    z = tmp_path / "scores.zip"
+    with zipfile.ZipFile(z, "w") as f:
+        f.write(p, "scores.csv")
+    with pytest.raises(IrtEloError, match="not a known layout") as e:
+        read_table(z)
+    assert "\n" not in str(e.value)
+
+
+def test_metadata_with_a_repeated_name_is_refused_when_built_directly():
+    t = from_frame(pd.DataFrame({"model": ["a", "b"], "benchmark": ["x", "x"], "score": [0.2, 0.3]}))
+    models = pd.concat([t.models, t.models.iloc[:1]])
+    with pytest.raises(IrtEloError, match="model 'a' has two metadata rows"):
+        type(t)(t.scores, models, t.benchmarks, "dup")

@@ -13,8 +13,8 @@ import pytest
 from irt_elo import Fitter, IrtEloError, read_table
 from irt_elo.datasets import bundled_path, load_epoch_hub, load_epoch_hub_eci
 from irt_elo.readers.epoch_hub import (
-    compare_eci, compare_edi, hub_scores, load_baselines, parse_hub_score, read_epoch_hub, read_hub_eci,
-    rescale_chance, summarize_eci_comparison)
+    compare_eci, compare_edi, hub_scores, load_baselines, parse_hub_score, read_epoch_hub, read_hub_eci, read_hub_edi,
+    read_hub_scaling, rescale_chance, summarize_eci_comparison)
 
 HUB = bundled_path("epoch_hub_2026-04")
 
@@ -138,7 +138,10 @@ def test_excluded_and_unknown_benchmarks_are_refused():
     _one_line(e)
     t = read_epoch_hub(HUB, benchmarks=["GPQA diamond", "mmlu_external", "Winogrande", "HLE"], versions="all")
     assert set(t.benchmark_names) == {"GPQA diamond", "MMLU", "Winogrande", "HLE"}
-    assert read_epoch_hub(HUB, benchmarks="all").n_benchmarks == 47  # 42 in the ECI + 5 usable extras
+    # 'all': every benchmark the baselines table marks usable and the release has a file for (42 in the ECI + extras).
+    rules = load_baselines()
+    usable = rules[(rules["use"] != "exclude") & rules.index.isin([f.stem for f in Path(HUB).glob("*.csv")])]
+    assert read_epoch_hub(HUB, benchmarks="all").n_benchmarks == usable["benchmark"].nunique() > 42
 
 
 # -- bad inputs ---------------------------------------------------------------------------------------------------
@@ -201,12 +204,34 @@ def test_benchmark_file_missing_from_the_table_warns_or_errors(tmp_path):
         read_epoch_hub(hub, unknown_files="ignore")
 
 
+def test_damaged_scale_and_difficulty_files_are_one_line_errors(tmp_path):
+    hub = _copy_hub(tmp_path)
+    scaling = hub / "additional_eci_data" / "eci_scaling.csv"
+    scaling.write_text("a,b\n", encoding="utf-8")
+    with pytest.raises(IrtEloError, match="no row under the header") as e:
+        read_hub_scaling(hub)
+    _one_line(e)
+    scaling.write_text("a,b\n111.1,twenty\n", encoding="utf-8")
+    with pytest.raises(IrtEloError, match=r"eci_scaling.csv: line 2, column 'b': 'twenty' is not a number") as e:
+        read_hub_scaling(hub)
+    _one_line(e)
+    edi = hub / "additional_eci_data" / "eci_benchmark_difficulties_and_slopes.csv"
+    edi.write_text(edi.read_text(encoding="utf-8").replace("estimated_slope_scaled", "slope", 1), encoding="utf-8")
+    with pytest.raises(IrtEloError, match="missing column.*'estimated_slope_scaled'") as e:
+        read_hub_edi(hub)
+    _one_line(e)
+
+
 def test_bad_baselines_table_is_refused(tmp_path):
     bad = tmp_path / "b.csv"
     text = Path(bundled_path("hub_benchmark_baselines.csv")).read_text(encoding="utf-8")
     bad.write_text(text.replace("gpqa_diamond,GPQA diamond,eci,Best score (across scorers),1,0.25,1",
                                 "gpqa_diamond,GPQA diamond,eci,Best score (across scorers),1,1.25,1"), encoding="utf-8")
     with pytest.raises(IrtEloError, match="random_baseline < score_ceiling") as e:
+        load_baselines(bad)
+    _one_line(e)
+    bad.write_bytes(text.replace("GPQA diamond", "GPQA diamond \u2013 Epoch", 1).encode("cp1252"))
+    with pytest.raises(IrtEloError, match=r"line \d+ is not valid UTF-8") as e:  # not silently mangled
         load_baselines(bad)
     _one_line(e)
 
@@ -221,7 +246,9 @@ def test_eci_grouping_recovers_epochs_published_groups():
     per_group = scored.groupby("model")["eci_published"].nunique()
     assert len(per_group) == scored["eci_published"].nunique() == 167 and (per_group == 1).all()
     by_name = read_hub_eci(HUB, group_by="model_name")
-    assert by_name.loc[by_name["eci_published"].notna(), "model"].nunique() == 153  # coarser: 9 names split
+    raw = pd.read_csv(Path(HUB) / "epoch_capabilities_index.csv", dtype=str, keep_default_na=False)
+    raw_names = raw.loc[raw["ECI Score"].str.strip() != "", "Model name"].str.strip().nunique()
+    assert by_name.loc[by_name["eci_published"].notna(), "model"].nunique() == raw_names < 167  # coarser
 
 
 def test_group_score_is_the_best_version_score():

@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import operator
+import threading
+import time
 from functools import partial
 
 import numpy as np
 import pytest
 
 from irt_elo import IrtEloError
+from irt_elo._threads import blas_threads
 from irt_elo.executor import _chunks, effective_n_jobs, parallel_map
 from irt_elo.uncertainty import bootstrap
 
@@ -49,6 +52,37 @@ def test_bad_n_jobs_and_scheduler_are_one_line_errors():
         parallel_map(abs, [1], chunks_per_worker=0)
 
 
+def _blas_counts() -> list[int]:
+    from threadpoolctl import threadpool_info
+
+    return [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]
+
+
+def test_blas_cap_is_shared_by_concurrent_threads_and_restored_by_the_last():
+    # Two threads of one process (an in-process Dask cluster's workers) cap BLAS at once; the first to finish must
+    # not lift the cap under the other, and the last must restore the setting it found.
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=2, user_api="blas"):
+        before = _blas_counts()
+        assert before and all(n == 2 for n in before)
+        barrier, seen = threading.Barrier(2), []
+
+        def task(delay: float) -> None:
+            with blas_threads(1):
+                barrier.wait()
+                time.sleep(delay)
+                seen.append(_blas_counts())
+
+        workers = [threading.Thread(target=task, args=(d,)) for d in (0.0, 0.3)]
+        for w in workers:
+            w.start()
+        for w in workers:
+            w.join()
+        assert seen == [[1] * len(before)] * 2
+        assert _blas_counts() == before
+
+
 @pytest.fixture(scope="module")
 def cluster():
     distributed = pytest.importorskip("distributed")
@@ -69,8 +103,9 @@ def test_dask_cluster_runs_tasks_in_order_by_address_client_or_cluster(cluster):
 def test_bootstrap_on_dask_matches_local_processes(cluster, eci_fit):
     local = bootstrap(eci_fit, n_boot=8, seed=5, n_jobs=1)
     remote = bootstrap(eci_fit, n_boot=8, seed=5, scheduler=cluster.scheduler_address)
-    np.testing.assert_allclose(remote.capability.to_numpy(), local.capability.to_numpy(), rtol=0, atol=1e-9)
-    np.testing.assert_allclose(remote.slope.to_numpy(), local.slope.to_numpy(), rtol=0, atol=1e-9)
+    # Same seeds, one BLAS thread everywhere: the same bits, not just close numbers.
+    np.testing.assert_array_equal(remote.capability.to_numpy(), local.capability.to_numpy())
+    np.testing.assert_array_equal(remote.slope.to_numpy(), local.slope.to_numpy())
 
 
 @pytest.mark.parametrize("address", ["tcp://", "nonsense://host:8786"])

@@ -103,6 +103,22 @@ def test_options_are_validated():
             Fitter(**kw)
 
 
+@pytest.mark.parametrize("kw, msg", [
+    ({"ridge": "0.1"}, "ridge must be >= 0"), ({"ridge": float("inf")}, "ridge must be"),
+    ({"tol": 0}, "tol must be > 0"), ({"init_sd": -1}, "init_sd must be"), ({"anchor_slope": 0}, "anchor_slope"),
+    ({"random_state": None}, "random_state must be an integer"), ({"random_state": -1}, "random_state"),
+    ({"theta_bounds": (1,)}, r"theta_bounds must be a \(lower, upper\) pair"),
+    ({"slope_bounds": ("a", 2)}, "slope_bounds must be"), ({"min_benchmarks": "4"}, "min_benchmarks"),
+    ({"benchmarks": "MMLU"}, "list of benchmark names"), ({"anchor_benchmark": 3}, "anchor_benchmark"),
+    ({"benchmark_weights": [1, 2]}, "benchmark_weights must be"),
+    ({"benchmark_weights": {"a": "math", "b": 2.0}}, "benchmark_weights must be"),
+])
+def test_badly_typed_options_are_one_line_errors_not_tracebacks(kw, msg):
+    with pytest.raises(IrtEloError, match=msg) as e:
+        Fitter(**kw)
+    assert "\n" not in str(e.value)
+
+
 def test_unfitted_fitter_says_so():
     with pytest.raises(IrtEloError, match="not fitted"):
         Fitter().summary
@@ -153,3 +169,20 @@ def test_summary_ranks_by_capability(eci_fit):
     assert list(s["rank"]) == list(range(1, len(s) + 1))
     assert s["capability"].is_monotonic_decreasing
     assert {"model", "capability", "n_benchmarks", "release_date", "organization", "group"} <= set(s.columns)
+
+
+@pytest.mark.parametrize("loss", ["least_squares", "binomial"])
+def test_large_problem_solvers_reach_the_newton_optimum(loss, monkeypatch):
+    # Beyond DENSE_LIMIT difficulties + slopes the fit switches to scipy (trf with the sparse Jacobian, or L-BFGS-B);
+    # lower the limit so this small problem takes that path, and compare with the Newton solution.
+    import importlib
+
+    fit_module = importlib.import_module("irt_elo.fit")  # the module (the package's `fit` is the function)
+    table, _ = simulate_scores(n_models=40, n_bench=8, seed=8)
+    f = Fitter(loss=loss, ridge=1e-2).fit(table)
+    monkeypatch.setattr(fit_module, "DENSE_LIMIT", 5)
+    g = Fitter(loss=loss, ridge=1e-2).fit(table)
+    assert g.result_.success
+    assert ("termination condition" if loss == "least_squares" else "CONVERGENCE") in g.result_.message  # scipy's
+    assert g.result_.cost <= f.result_.cost * (1 + 1e-6)
+    np.testing.assert_allclose(g.theta_, f.theta_, atol=1e-4)

@@ -31,8 +31,13 @@ def epoch26(caps26):
 # -- published figures ---------------------------------------------------------------------------------------------
 
 
-def test_epoch_2026_method_on_bundled_2026_data_matches_epochs_may_2026_gap(epoch26):
-    """Epoch, 29 May 2026: open models lag by 4 months and 8 ECI points (90% CI 7-11) since Jan 2026."""
+def test_epoch_2026_method_on_bundled_2026_data_gives_epochs_may_2026_months_and_points_in_its_interval(epoch26):
+    """Epoch, 29 May 2026: open models lag by 4 months and 8 ECI points (90% CI 7-11) since Jan 2026.
+
+    The months reproduce to the published precision (4.4 -> "4"). The points do not: 9.4 against the published 8
+    (METHODS.md section 4's own check also gives ~9.4), inside the quoted 7-11 interval. The bundled scores are the
+    Aug-2026 release, refitted after Epoch's May analysis: a plausible cause, not a verified one.
+    """
     pub = PUBLISHED["epoch-2026"]
     r = epoch26
     assert (r.window[0], r.window[1]) == (pd.Timestamp("2026-01-01"), pd.Timestamp("2026-05-28"))
@@ -56,14 +61,19 @@ def test_catch_up_criteria_reproduce_the_spread_reported_in_methods(caps26):
         assert by[c]["gap_points"] == pytest.approx(9.4, abs=0.05)
 
 
-def test_epoch_2025_method_on_dec_2025_scores_matches_epochs_oct_2025_gap(caps25):
+def test_epoch_2025_method_on_dec_2025_scores_lands_inside_epochs_oct_2025_spread(caps25):
     """Epoch, 30 Oct 2025: 3.5 months (90% CI 1.1-5.3) and 7 points (90% CI 0-14), Jan 2023 - Oct 2025.
 
     Both published "CIs" are the 5th-95th percentile spread of the per-level / per-day gaps (the notebook that
     prints exactly 3.46 months, 1.1-5.3, in IAPS-AI/Open-Source-Gap computes them so). That notebook's z-test
     divided ECI differences by a raw-logit-scale std 10-25x smaller than the ECI-scale sigma, so its catch-up
-    test is in effect a point comparison: the 'point' criterion is the reproduction. (With CI-derived ECI sigmas
-    the two-sided test makes nearly every level 'caught up' at once; see the report.)
+    test is in effect a point comparison: the 'point' criterion is the comparable one. (With CI-derived ECI sigmas
+    the two-sided test makes nearly every level 'caught up' at once.)
+
+    Not a reproduction: the published Oct-2025 scores are not bundled, and on the Dec-2025 release the central
+    values differ - 4.4 months (published 3.5) and 8.4 points (published 7), with a per-level spread of 1.1-7.9
+    months (published 1.1-5.3). What is asserted is what agrees: the central values fall inside the published
+    spreads and the spread's lower end matches.
     """
     pub = PUBLISHED["epoch-2025"]
     r = gap(caps25, "epoch-2025", criterion="point", n_draws=200)
@@ -123,6 +133,30 @@ def test_epoch_2026_average_matches_its_closed_form_on_a_shifted_world():
     assert r.gap_points == pytest.approx(2.0 * s / S)  # 2 points behind for s of every S days
 
 
+def test_window_without_a_frontier_change_counts_up_one_day_per_day_and_ties_count_as_caught_up():
+    """Shifted world (s = 20, S = 60): closed{k} on day 60k, open{k} (same value) on day 60k + 20. Between closed2
+    (day 120) and open2 (day 140) nothing is released: the open best is open1 = 102 = closed1, so the closed leader
+    was last "not better" (a tie) on day 119, the eve of closed2; the gap is day - 119 days and 2 points every day."""
+    caps = _shifted_world(20, 60)
+    d0 = pd.Timestamp("2024-01-01")
+    r = gap(caps, "epoch-2026", start=d0 + pd.Timedelta(days=130), end=d0 + pd.Timedelta(days=135), criterion="point")
+    assert r.series["gap_months"].to_numpy() * 30.5 == pytest.approx(np.arange(11, 17))
+    assert (r.series["gap_points"] == 2.0).all()
+    assert set(r.series["last_not_better"]) == {"closed1"} and set(r.series["trail_model"]) == {"open1"}
+    assert r.gap_months == pytest.approx(13.5 / 30.5)
+
+
+def test_models_without_release_date_are_left_out_and_a_named_one_is_refused():
+    caps = _shifted_world(20, 60)
+    f = caps.frame.copy()
+    f.loc["undated", ["capability", "release_date", "group", "ci_low", "ci_high"]] = [500.0, pd.NaT, "closed", 500, 500]
+    undated = Capabilities(f, source="simulation")
+    kw = dict(start="2024-03-01", end="2025-06-30", criterion="point")
+    assert gap(undated, "epoch-2026", **kw).to_dict()["series"] == gap(caps, "epoch-2026", **kw).to_dict()["series"]
+    with pytest.raises(IrtEloError, match="'undated' has no release date"):
+        model_lag(undated, "undated")
+
+
 def test_caisi_trend_gap_equals_the_shift_when_frontiers_are_parallel_lines():
     caps = _shifted_world(75, 60)
     r = gap(caps, "caisi", lead="closed", trail="open", n_draws=10)
@@ -134,6 +168,24 @@ def test_zero_width_intervals_collapse_the_sampling_interval():
     r = gap(_shifted_world(20, 60, width=0.0), "epoch-2025", start="2024-01-01", end="2026-12-31",
             criterion="two-sided", n_draws=50)
     assert r.gap_months_low == pytest.approx(r.gap_months) and r.gap_months_high == pytest.approx(r.gap_months)
+
+
+def test_fixed_frontier_draws_keep_the_central_frontier_models():
+    """Closed A (100, exact) leads; closed B (99, +-50) is off the frontier centrally; open C (98, exact) trails.
+    Recomputing the frontier per draw lets B overtake A in some draws, widening the points interval; keeping the
+    central frontier (A only) gives exactly 2 points in every draw. (D, released after the window, only extends
+    the data.)"""
+    f = pd.DataFrame({"capability": [100.0, 99.0, 98.0, 50.0], "ci_low": [100.0, 49.0, 98.0, 50.0],
+                      "ci_high": [100.0, 149.0, 98.0, 50.0], "group": ["closed", "closed", "open", "open"],
+                      "release_date": pd.to_datetime(["2024-01-01", "2024-01-11", "2024-01-06", "2024-03-01"])},
+                     index=list("ABCD"))
+    caps = Capabilities(f, source="simulation")
+    kw = dict(start="2024-01-12", end="2024-01-22", criterion="point", n_draws=200)
+    fixed = gap(caps, "epoch-2026", frontier_draws="fixed", **kw)
+    moving = gap(caps, "epoch-2026", **kw)
+    assert fixed.gap_points == moving.gap_points == 2.0
+    assert fixed.gap_points_low == fixed.gap_points_high == 2.0
+    assert moving.gap_points_high > 2.0
 
 
 def test_paired_draws_detect_differences_that_independent_sigmas_miss():
@@ -209,6 +261,9 @@ def test_country_grouping_for_caisi_defaults_to_us_and_china(caps26):
     (dict(criterion="maybe"), "unknown catch-up criterion"),
     (dict(method="fancy"), "unknown gap method"),
     (dict(start="2030-01-01", end="2030-02-01"), "after the last release"),
+    (dict(start="2022-01-01", end="2022-06-30"), "no model of group 'closed' released by 2022-06-30"),
+    (dict(start="2027-01-01"), "after 2026-05-28, where the epoch-2026 method's default window ends"),
+    (dict(end="2025-06-30"), "before 2026-01-01, where the epoch-2026 method's default window starts"),
 ])
 def test_bad_options_raise_one_line_errors(caps26, kwargs, message):
     with pytest.raises(IrtEloError, match=message) as e:

@@ -145,10 +145,16 @@ def test_zero_weight_on_a_benchmark_is_the_same_as_leaving_it_out():
     table, _ = simulate_responses(200, 90, n_benchmarks=3, random_state=9)
     keep = table.items["benchmark"] != "b2"
     w = table.items["benchmark"].map({"b0": 1.0, "b1": 1.0, "b2": 0.0}).to_numpy()[table.item_idx]
+    # Without item priors the zero-weight items touch nothing: equal up to the tolerance and float32 rounding.
+    bare = {"prior_sd": None, "slope_prior": None, "tol": 1e-6}
+    full = ItemFitter(weights=w, **bare).fit(table)
+    sub = ItemFitter(**bare).fit(table.filter(benchmarks=["b0", "b1"]))
+    np.testing.assert_allclose(full.theta_, sub.theta_, atol=2e-5)
+    np.testing.assert_allclose(full.alpha_[keep.to_numpy()], sub.alpha_, atol=2e-5)
+    # With the default priors the zero-weight items still count in the priors' centres (the items' mean difficulty
+    # and log-slope), which moves the rest slightly: ~1e-3 measured, against standard errors of ~0.37.
     full = ItemFitter(weights=w, tol=1e-6).fit(table)
     sub = ItemFitter(tol=1e-6).fit(table.filter(benchmarks=["b0", "b1"]))
-    # Equal up to the convergence tolerance (the response-free items still sit in the priors' centres): ~1e-4,
-    # against standard errors of ~0.2.
     np.testing.assert_allclose(full.theta_, sub.theta_, atol=2e-3)
     np.testing.assert_allclose(full.alpha_[keep.to_numpy()], sub.alpha_, atol=2e-3)
 
@@ -172,6 +178,13 @@ def test_domain_weights_make_benchmarks_equal_within_domains_and_domains_equal()
     np.testing.assert_allclose(f_map.theta_, f_arr.theta_, atol=1e-8)
     with pytest.raises(IrtEloError, match="neither a benchmark nor an item"):
         ItemFitter(weights={"nope": 1.0}).fit(table)
+    with pytest.raises(IrtEloError, match="not a mix of both"):
+        ItemFitter(weights={"b0": 2.0, table.item_names[0]: 1.0}).fit(table)
+    # A mapping by item is the same as the per-response array it implies.
+    by_item = {table.item_names[0]: 3.0, table.item_names[5]: 0.0}
+    arr = pd.Series(table.item_names).map(lambda i: by_item.get(i, 1.0)).to_numpy()[table.item_idx]
+    np.testing.assert_allclose(ItemFitter(weights=by_item).item_weights(table).to_numpy()[table.item_idx],
+                               arr / arr.mean(), rtol=1e-12)
 
 
 def test_scoring_new_models_against_frozen_items():
@@ -272,6 +285,10 @@ def test_bad_options_are_one_line_errors(kwargs, match):
 def test_unfitted_use_and_disconnected_data_are_errors():
     with pytest.raises(IrtEloError, match="not fitted"):
         ItemFitter().summary
+    from irt_elo.datasets import load_caisi_table
+
+    with pytest.raises(IrtEloError, match="use irt_elo.Fitter"):
+        ItemFitter().fit(load_caisi_table())  # aggregate scores, not item responses
     t = ResponseTable.from_codes([0, 0, 1, 1], [0, 1, 2, 3], [1, 0, 1, 0], ["a", "b"], ["q1", "q2", "q3", "q4"])
     with pytest.raises(IrtEloError, match="disconnected"):
         ItemFitter().fit(t)

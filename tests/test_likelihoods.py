@@ -27,22 +27,17 @@ def _small_problem(seed=1, m=7, b=5):
     return d, x, y, w, phi
 
 
-def _objectives(d, y, w, phi, form):
-    lam = 0.3
-    return {
-        "least_squares": (lambda z: M.ls_newton(z, d, y, w, lam, form), lambda z: M.ls_value(z, d, y, w, lam, form)),
-        "binomial": (lambda z: M.binomial_newton(z, d, y, 30 * w, lam, form),
-                     lambda z: M.binomial_value(z, d, y, 30 * w, lam, form)),
-        "beta": (lambda z: M.beta_objective(z, d, y, w, phi, lam, form, exact=True),
-                 lambda z: M.beta_value(z, d, y, w, phi, lam, form)),
-    }
+def _objectives(d, y, w, phi, form, loss):
+    """(exact objective, value) of the penalised loss (binomial: 30 trials per cell)."""
+    args = (d, y, 30 * w if loss == "binomial" else w, loss, 0.3, form, phi if loss == "beta" else None)
+    return (lambda z: M.objective(z, *args, exact=True)), (lambda z: M.objective_value(z, *args))
 
 
 @pytest.mark.parametrize("form", ["l2", "log_slope"])
-@pytest.mark.parametrize("loss", ["least_squares", "binomial", "beta"])
+@pytest.mark.parametrize("loss", ["least_squares", "binomial", "bernoulli", "beta"])
 def test_exact_hessian_and_gradient_match_finite_differences(loss, form):
     d, x, y, w, phi = _small_problem()
-    fun, val = _objectives(d, y, w, phi, form)[loss]
+    fun, val = _objectives(d, y, w, phi, form, loss)
     f, g, H = fun(x)
     eps = 1e-6
     eye = np.eye(x.size)
@@ -54,19 +49,32 @@ def test_exact_hessian_and_gradient_match_finite_differences(loss, form):
     np.testing.assert_array_equal(H, H.T)
 
 
+@pytest.mark.parametrize("exact", [True, False])
 @pytest.mark.parametrize("loss", ["least_squares", "binomial", "beta"])
-def test_block_hessian_and_gradient_equal_the_dense_ones(loss):
+def test_block_hessian_and_gradient_equal_sparse_jacobian_products(loss, exact):
+    """The bincount-built arrow blocks against an independent construction from the sparse dz/dx:
+    J^T diag(curv) J plus (exact only) the second derivatives of z, +-dl/dz at (theta_m or delta_b, alpha_b)."""
     d, x, y, w, phi = _small_problem(seed=4)
     ww = 30 * w if loss == "binomial" else w
-    f, gz, curv = M.loss_cells(x, d, y, ww, loss, phi)
-    H = M.assemble_hessian(x, d, curv, gz)
-    D, C, E = M.hessian_blocks(x, d, curv, gz)
+    f, gz, curv = M.loss_cells(x, d, y, ww, loss, phi, exact=exact)
+    J = d.dz_dx(x).toarray()
+    H_ref = J.T @ (curv[:, None] * J)
+    if exact:
+        lay = d.layout
+        m, b = lay.n_models, lay.n_benchmarks
+        for i in np.flatnonzero(d.has_slope):
+            s = m + b + lay.free_pos[d.bench_idx[i]]
+            for row, sign in ((d.model_idx[i], 1.0), (m + d.bench_idx[i], -1.0)):
+                H_ref[row, s] += sign * gz[i]
+                H_ref[s, row] += sign * gz[i]
+    D, C, E = M.hessian_blocks(x, d, curv, gz if exact else None)
     m = d.layout.n_models
-    np.testing.assert_allclose(np.diag(H)[:m], D)
-    np.testing.assert_array_equal(H[:m, :m], np.diag(np.diag(H)[:m]))  # the capability block is diagonal
-    np.testing.assert_allclose(H[:m, m:], C)
-    np.testing.assert_allclose(H[m:, m:], E)
-    np.testing.assert_allclose(M.gradient_blocks(x, d, gz), d.dz_dx(x).T @ gz)
+    np.testing.assert_allclose(np.diag(D), H_ref[:m, :m], atol=1e-12)  # the capability block is diagonal
+    np.testing.assert_allclose(C, H_ref[:m, m:], atol=1e-12)
+    np.testing.assert_allclose(E, H_ref[m:, m:], atol=1e-12)
+    np.testing.assert_allclose(M.gradient_blocks(x, d, gz), J.T @ gz, atol=1e-12)
+    if loss != "binomial" and not exact:  # Gauss-Newton / Fisher curvature is never negative
+        assert (curv >= 0).all()
 
 
 def test_beta_precision_is_the_maximum_likelihood_value():
@@ -75,7 +83,7 @@ def test_beta_precision_is_the_maximum_likelihood_value():
     d = M.Design(M.Layout.one_pl(1, 1), np.zeros(400, int), np.zeros(400, int))
     x = np.array([0.0, 0.85])
     phi = M.beta_precision(x, d, y, np.ones(400), np.zeros(400, int), 1)
-    nll = lambda p: M.beta_value(x, d, y, np.ones(400), np.full(400, p), 0.0, "none")  # noqa: E731
+    nll = lambda p: M.objective_value(x, d, y, None, "beta", 0.0, "none", np.full(400, p))  # noqa: E731
     best = minimize_scalar(nll, bounds=(0.1, 100.0), method="bounded", options={"xatol": 1e-10}).x
     assert phi[0] == pytest.approx(best, rel=1e-6)
 

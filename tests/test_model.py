@@ -32,7 +32,15 @@ def test_least_squares_jacobian_matches_finite_differences(form, weighted):
     np.testing.assert_allclose(J, J_fd, atol=1e-7)
 
 
-@pytest.mark.parametrize("objective,value", [(M.ls_objective, M.ls_value), (M.binomial_objective, M.binomial_value)])
+def _beta_pair(phi):
+    """Beta objective with Fisher curvature and value, in the signature of ls_objective / ls_value."""
+    args = lambda d, lam, form: ("beta", lam, form, phi[d.bench_idx])  # noqa: E731
+    return (lambda x, d, y, w, lam, form: M.objective(x, d, y, w, *args(d, lam, form)),
+            lambda x, d, y, w, lam, form: M.objective_value(x, d, y, w, *args(d, lam, form)))
+
+
+@pytest.mark.parametrize("objective,value", [(M.ls_objective, M.ls_value), (M.binomial_objective, M.binomial_value),
+                                             _beta_pair(np.linspace(5.0, 80.0, 5))])
 @pytest.mark.parametrize("form", ["l2", "log_slope"])
 def test_objective_gradients_match_finite_differences(objective, value, form):
     d, x, y, rng = small_problem(1)
@@ -42,6 +50,24 @@ def test_objective_gradients_match_finite_differences(objective, value, form):
     g_fd = approx_fprime(x, lambda v: value(v, d, y, w, 0.2, form), 1e-7)
     np.testing.assert_allclose(g, g_fd, rtol=1e-4, atol=1e-5)
     assert np.allclose(H, H.T) and np.linalg.eigvalsh(H).min() > -1e-9  # PSD curvature model
+
+
+def test_identification_keeps_predictions_and_pins_the_scale():
+    d, x, y, _ = small_problem(6, anchor=None)
+    lay = d.layout
+    theta, delta, alpha = lay.unpack(x)
+    z = alpha[d.bench_idx] * (theta[d.model_idx] - delta[d.bench_idx])
+    for kw in (dict(two_pl=True), dict(two_pl=False), dict(two_pl=True, anchor=3, anchor_difficulty=0.7)):
+        th, de, al = M.identify(theta, delta, alpha, **kw)
+        np.testing.assert_allclose(al[d.bench_idx] * (th[d.model_idx] - de[d.bench_idx]), z, atol=1e-12)
+        if "anchor" in kw:
+            assert de[3] == pytest.approx(0.7)
+        else:
+            assert th.mean() == pytest.approx(0.0, abs=1e-12)
+            assert th.std() == pytest.approx(1.0 if kw["two_pl"] else theta.std())
+    # Draws in rows are identified one by one.
+    stack = M.identify(np.stack([theta, 2 * theta]), np.stack([delta, delta]), np.stack([alpha, alpha]), two_pl=True)
+    np.testing.assert_allclose(stack[0][0], M.identify(theta, delta, alpha, two_pl=True)[0])
 
 
 def test_least_squares_value_equals_half_sum_of_squared_residuals():

@@ -198,3 +198,31 @@ def test_simulation_keeps_every_model_and_item_even_when_almost_everything_is_mi
     assert (truth1["slope"] == 1).all()
     assert t1.n_benchmarks == 5 and set(t1.items["domain"]) == {"d0", "d1"}
     assert "missing must be" in error_of(simulate_responses, 5, 5, missing=1.0)
+
+
+def test_nullable_columns_treat_missing_as_not_attempted():
+    for correct in (pd.array([True, pd.NA, False, True], dtype="boolean"), pd.array([1, pd.NA, 0, 1], dtype="Int64")):
+        df = pd.DataFrame({"model": ["a", "a", "b", "b"], "item": ["q1", "q2", "q1", "q2"], "correct": correct})
+        t = responses_from_frame(df)
+        assert t.n_obs == 3 and t.correct.tolist() == [1.0, 0.0, 1.0]
+
+
+def test_aggregating_keeps_models_whose_open_weights_are_unknown(tmp_path):
+    text = "model,item,correct,benchmark,open_weights\na,q1,1,B,true\na,q2,0,B,true\nb,q1,1,B,\nb,q2,1,B,\n"
+    s = read_responses(write(tmp_path, text)).to_score_table()
+    assert s.models["open_weights"].isna().tolist() == [False, True]
+    assert s.scores.set_index("model")["score"].to_dict() == {"a": 0.5, "b": 1.0}
+
+
+def test_qualified_item_names_need_a_benchmark_on_every_row():
+    df = pd.DataFrame({"model": ["a", "b"], "item": ["1", "1"], "correct": [1, 0], "benchmark": ["", ""]})
+    assert "qualify_items=True needs a benchmark" in error_of(responses_from_frame, df, qualify_items=True)
+
+
+def test_filter_takes_one_name_as_a_string_and_bad_options_are_named():
+    t, _ = simulate_responses(10, 12, n_benchmarks=3, random_state=0)
+    assert list(t.filter(models="m0").model_names) == ["m0"]
+    assert t.filter(benchmarks="b1").n_benchmarks == 1
+    assert "mask has 2 values" in error_of(t.filter, mask=[True, False])
+    assert "by must be" in error_of(t.proportion_correct, "benchmark")
+    assert "by must be" in error_of(t.to_score_table, "model")

@@ -69,9 +69,22 @@ def test_filters_are_options(rosetta):
 
 def test_metadata_comes_from_model_versions_and_the_site_index(rosetta):
     m = rosetta.models
-    assert m["family"].notna().sum() > 150  # versions without a family in model_versions.csv stay NA
-    assert m["open_weights"].notna().sum() > 100  # accessibility where Epoch's 2025-11-07 site lists the version
-    assert m["eci_published"].notna().sum() > 50
+    raw = pd.read_csv(ROOT / "model_versions.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    family = raw.assign(id=raw["id"].str.strip()).set_index("id")["Model"].str.strip().reindex(m.index)
+    # Versions without a family in model_versions.csv stay NA.
+    assert m["family"].isna().tolist() == family.eq("").tolist()
+    assert (m["family"].dropna() == family[family.ne("")]).all()
+    site = pd.read_csv(ROOT / "website_2025-11-07/epoch_capabilities_index.csv", dtype=str, keep_default_na=False,
+                       encoding="utf-8-sig")
+    site = site.assign(v=site["Model version"].str.strip()).drop_duplicates("v").set_index("v").reindex(m.index)
+    label = site["Model accessibility"].fillna("").str.strip()
+    # Accessibility where Epoch's 2025-11-07 site lists the version: 'Open weights (...)' is open, any other label
+    # (API access, Unreleased, Hosted access) closed, no label unknown.
+    expected = label.str.startswith("Open weights").where(label.ne(""))
+    assert m["open_weights"].isna().tolist() == expected.isna().tolist()
+    assert (m["open_weights"].dropna() == expected.dropna().astype(bool)).all()
+    eci = pd.to_numeric(site["ECI Score"].fillna("").str.strip().replace("", np.nan))
+    pd.testing.assert_series_equal(m["eci_published"], eci, check_names=False)
 
 
 def test_read_table_recognises_the_folder_and_bad_folders_fail_in_one_line(tmp_path):
@@ -85,3 +98,16 @@ def test_read_table_recognises_the_folder_and_bad_folders_fail_in_one_line(tmp_p
     assert "\n" not in str(e.value)
     with pytest.raises(IrtEloError, match="not a folder"):
         read_rosetta(ROOT / "model_versions.csv")
+
+
+def test_errors_name_the_physical_line_after_cells_that_span_lines(tmp_path):
+    bad = tmp_path / "data"
+    shutil.copytree(ROOT, bad)
+    f = bad / "external_benchmark_os_world.csv"
+    text = f.read_text(encoding="utf-8-sig")
+    row = "gpt-4-1106-vision-preview,7.690,"
+    line = next(i for i, ln in enumerate(text.split("\n"), 1) if row in ln)
+    assert text.count(row) == 1 and text.split("\n")[:line].count("") > 0  # blank lines inside quoted notes above
+    f.write_text(text.replace(row, "gpt-4-1106-vision-preview,seven,"), encoding="utf-8")
+    with pytest.raises(IrtEloError, match=rf"external_benchmark_os_world.csv: line {line}, column 'Score'"):
+        read_rosetta(bad)

@@ -39,11 +39,12 @@ def test_line_and_hinge_fits_are_exact_on_noise_free_data():
 
 
 def test_breakpoint_scan_recovers_known_break_and_slopes():
+    """Noise-free two-piece line whose break (day 420) is a frontier release date: the scan must find it exactly."""
     caps = _hinge_world(break_day=420)
     r = breakpoint_scan(caps, n_draws=100)
-    assert abs((r.break_date - pd.Timestamp("2023-01-01")).days - 420) <= 15  # models every 30 days
-    assert r.slope_before == pytest.approx(8.0, rel=0.05) and r.slope_after == pytest.approx(20.0, rel=0.05)
-    assert r.ratio == pytest.approx(2.5, rel=0.08)
+    assert (r.break_date - pd.Timestamp("2023-01-01")).days == 420
+    assert r.slope_before == pytest.approx(8.0, rel=1e-9) and r.slope_after == pytest.approx(20.0, rel=1e-9)
+    assert r.ratio == pytest.approx(2.5, rel=1e-9)
     assert r.slope_after_low <= r.slope_after <= r.slope_after_high
     assert r.raw(r.slope_after) == pytest.approx(r.slope_after / 20.0)
 
@@ -74,8 +75,14 @@ def test_slope_ratio_split_at_a_model_or_a_date_and_separate_lines():
 
 
 def test_frontier_accelerates_on_published_scores_as_the_paper_and_iaps_report():
-    """Paper: 0.364 -> 0.614 raw/yr (1.69x) at 2024-05-13; IAPS (Dec-2025 scores): ~9.5 -> ~18.3 ECI/yr split at
-    Apr 2024. Other data vintages, so only the direction is asserted; the numbers are in the report."""
+    """Only the direction is reproduced, so only the direction is asserted.
+
+    IAPS (METHODS.md section 2, Dec-2025 scores, split at Apr 2024): ~9.5 -> ~18.3 ECI/yr. The same vintage here
+    gives ~10.0 -> ~15.8 ECI/yr with separate lines split at 2024-04-01 (1.58x instead of ~1.9x): the early slope
+    agrees to ~0.5/yr, the late one is ~2.5/yr lower. METHODS.md does not say how IAPS picked frontier models or
+    where in April it split, so the cause is not established. The paper's 0.364 -> 0.614 raw/yr at 2024-05-13 (1.69x) is on its own Nov-2025 data, not
+    these files: our break on the 2026-08-11 scores falls elsewhere (2024-03-04).
+    """
     caps = Capabilities.from_scores(load_epoch_eci_scores("2025-12-19"), source="epoch_eci_2025-12-19")
     r = slope_ratio(caps, "2024-04-01", continuous=False, n_draws=100)
     assert r.slope_after > r.slope_before and r.ratio > 1.0

@@ -51,6 +51,8 @@ from scipy.special import expit, gammaln, log_expit
 
 from .data import ScoreTable, from_frame
 from .errors import IrtEloError, did_you_mean
+from .fit import Fitter, OptionsMixin, check_number, questions_per_cell
+from .model import identify
 from .responses import ResponseTable
 from .scale import ScaleSpec, make_scale
 
@@ -103,7 +105,16 @@ class Cells:
 
 def cells_from(table: Any, data: str | None = None) -> Cells:
     """Reduce a ScoreTable, a long score DataFrame or a ResponseTable to :class:`Cells` (checking that the
-    model-column graph is connected, as the point fitters do)."""
+    model-column graph is connected, as the point fitters do).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"model": ["a", "a", "b"], "benchmark": ["x", "y", "x"], "score": [0.2, 0.5, 0.7],
+    ...                    "n_items": [100, 50, 100]})
+    >>> c = cells_from(df)
+    >>> c.kind, c.n_rows, c.n_cols, c.n_items.tolist()
+    ('aggregate', 2, 2, [100.0, 50.0, 100.0])
+    """
     if isinstance(table, pd.DataFrame):
         if "correct" in table.columns:
             raise IrtEloError("item-level responses must be a ResponseTable (irt_elo.responses."
@@ -119,13 +130,9 @@ def cells_from(table: Any, data: str | None = None) -> Cells:
                           f"; pass data={kind!r} or leave it unset")
     if kind == "aggregate":
         table.check_connected()
-        n = table.scores["n_items"] if "n_items" in table.scores else pd.Series(np.nan, index=table.scores.index)
-        if "n_items" in table.benchmarks:
-            fill = table.benchmarks["n_items"].to_numpy(dtype=float)[table.bench_idx]
-            n = n.fillna(pd.Series(fill, index=n.index))
         return Cells("aggregate", np.asarray(table.model_idx, dtype=np.int64), np.asarray(table.bench_idx, np.int64),
                      np.asarray(table.score, dtype=float), table.model_names, table.benchmark_names,
-                     n.to_numpy(dtype=float), table.models, table.benchmarks, table.name)
+                     questions_per_cell(table), table.models, table.benchmarks, table.name)
     table.check_connected()
     y = np.asarray(table.correct, dtype=float)
     if not np.isin(y, (0.0, 1.0)).all():
@@ -145,9 +152,19 @@ def cells_from(table: Any, data: str | None = None) -> Cells:
 
 def deviance_trials(cells: Cells, model: str = "2pl") -> float:
     """Effective trials per cell for the quasi-binomial: ``(N - P) / D`` with ``D`` the binomial deviance of a
-    fractional-Bernoulli point fit (the deviance of an n-trial fraction is ~chi2 / n per cell)."""
-    from .fit import Fitter
+    fractional-Bernoulli point fit (the deviance of an n-trial fraction is ~chi2 / n per cell).
 
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> th, de = rng.normal(size=60), rng.normal(size=8)
+    >>> p = 1 / (1 + np.exp(-(th[:, None] - de[None, :])))
+    >>> df = pd.DataFrame({"model": np.repeat([f"m{i}" for i in range(60)], 8), "benchmark": [f"b{j}" for j in
+    ...                    range(8)] * 60, "score": (rng.binomial(200, p) / 200).ravel()})
+    >>> n = deviance_trials(cells_from(df), model="1pl")
+    >>> bool(150 < n < 260)  # scores are fractions of 200 questions
+    True
+    """
     if cells.kind != "aggregate":
         raise IrtEloError("trials='auto' applies to aggregate scores only")
     df = pd.DataFrame({"model": cells.row_names[cells.rows], "benchmark": cells.col_names[cells.cols],
@@ -182,7 +199,14 @@ def _import_pyro() -> tuple[Any, Any]:
 
 
 def resolve_device(device: str, torch: Any) -> Any:
-    """``'auto'`` -> the first CUDA GPU when torch sees one, else the CPU; ``'cuda'``/``'cuda:N'`` must exist."""
+    """``'auto'`` -> the first CUDA GPU when torch sees one, else the CPU; ``'cuda'``/``'cuda:N'`` must exist.
+
+    Examples
+    --------
+    >>> import torch
+    >>> resolve_device("cpu", torch)
+    device(type='cpu')
+    """
     dev = str(device).lower()
     if dev == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
@@ -480,8 +504,9 @@ class _PairedGuide:
 def identify_draws(theta: np.ndarray, delta: np.ndarray, alpha: np.ndarray, *, two_pl: bool,
                    anchor: int | None = None, anchor_difficulty: float = 0.0
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Identify each draw (rows of ``theta`` (S, M), ``delta`` and ``alpha`` (S, B)) as :meth:`Fitter.identify`
-    does: shift to the anchor's difficulty, or standardise capabilities (2PL) / centre them (1PL).
+    """Identify each draw (rows of ``theta`` (S, M), ``delta`` and ``alpha`` (S, B)) by the rule of
+    :meth:`Fitter.identify` (:func:`irt_elo.model.identify`): shift to the anchor's difficulty, or standardise
+    capabilities (2PL) / centre them (1PL).
 
     Examples
     --------
@@ -489,23 +514,33 @@ def identify_draws(theta: np.ndarray, delta: np.ndarray, alpha: np.ndarray, *, t
     >>> th.tolist(), de.tolist(), al.tolist()
     ([[-1.0, 1.0]], [[0.0]], [[1.0]])
     """
-    if anchor is not None:
-        shift = delta[:, [anchor]] - anchor_difficulty
-        return theta - shift, delta - shift, alpha.copy()
-    mu = theta.mean(axis=1, keepdims=True)
-    sd = theta.std(axis=1, keepdims=True) if (two_pl and theta.shape[1] > 1) else np.ones_like(mu)
-    sd = np.where(sd > 0, sd, 1.0)
-    return (theta - mu) / sd, (delta - mu) / sd, alpha * sd
+    return identify(theta, delta, alpha, two_pl=two_pl, anchor=anchor, anchor_difficulty=anchor_difficulty)
 
 
 def scale_draws(spec: ScaleSpec, theta: np.ndarray, names: pd.Index) -> tuple[np.ndarray, np.ndarray]:
-    """Calibrate ``spec`` on every draw's capabilities: (intercept, per_logit) arrays of shape (S,)."""
+    """Calibrate ``spec`` on every draw's capabilities: (intercept, per_logit) arrays of shape (S,).
+
+    Examples
+    --------
+    >>> from irt_elo.scale import TwoAnchor
+    >>> spec = TwoAnchor((("a", 130.0), ("b", 150.0)))
+    >>> a, b = scale_draws(spec, np.array([[0.0, 1.0], [0.0, 2.0]]), pd.Index(["a", "b"]))
+    >>> a.tolist(), b.tolist()  # 130 at a and 150 at b in every draw
+    ([130.0, 130.0], [20.0, 10.0])
+    """
     maps = [spec.calibrate(pd.Series(th, index=names)) for th in theta]
     return np.array([m.intercept for m in maps]), np.array([m.per_logit for m in maps])
 
 
 def describe_draws(draws: np.ndarray, names: pd.Index, level: float) -> pd.DataFrame:
-    """mean, sd, median and the central ``level`` interval (low, high) of each column of ``draws`` (S, K)."""
+    """mean, sd, median and the central ``level`` interval (low, high) of each column of ``draws`` (S, K).
+
+    Examples
+    --------
+    >>> d = describe_draws(np.arange(101.0)[:, None], pd.Index(["x"]), 0.9)
+    >>> d.loc["x", ["mean", "low", "high"]].round(9).tolist()
+    [50.0, 5.0, 95.0]
+    """
     lo, med, hi = np.quantile(draws, [(1 - level) / 2, 0.5, (1 + level) / 2], axis=0)
     return pd.DataFrame({"mean": draws.mean(axis=0), "sd": draws.std(axis=0, ddof=1) if len(draws) > 1 else 0.0,
                          "median": med, "low": lo, "high": hi}, index=names)
@@ -515,7 +550,7 @@ def describe_draws(draws: np.ndarray, names: pd.Index, level: float) -> pd.DataF
 # The fitter
 
 
-class BayesFitter:
+class BayesFitter(OptionsMixin):
     """Bayesian 2PL/1PL for aggregate scores or item-level responses, fitted with Pyro (SVI or NUTS).
 
     Parameters
@@ -706,16 +741,6 @@ class BayesFitter:
         self._check_options()
 
     # -- options --------------------------------------------------------------------------------------------------
-    def get_params(self) -> dict[str, Any]:
-        """Constructor options (scikit-learn style)."""
-        import inspect
-
-        return {k: getattr(self, k) for k in inspect.signature(type(self).__init__).parameters if k != "self"}
-
-    def clone(self, **overrides: Any) -> BayesFitter:
-        """An unfitted copy with some options changed."""
-        return type(self)(**{**self.get_params(), **overrides})
-
     def _check_options(self) -> None:
         def need(ok: bool, msg: str) -> None:
             if not ok:
@@ -727,37 +752,57 @@ class BayesFitter:
              f"likelihood must be auto, binomial, fractional, beta or bernoulli, not {self.likelihood!r}")
         need(self.method in ("svi", "nuts"), f"method must be 'svi' or 'nuts', not {self.method!r}")
         need(self.guide in GUIDES, f"guide must be one of {', '.join(GUIDES)}, not {self.guide!r}")
-        for nm in ("num_steps", "num_samples", "num_chains", "n_nodes", "adapt_every"):
+
+        def integer(nm: str, least: int) -> None:
             v = getattr(self, nm)
-            need(isinstance(v, (int, np.integer)) and v >= 1, f"{nm} must be a positive integer, not {v!r}")
-        need(isinstance(self.warmup, (int, np.integer)) and self.warmup >= 0,
-             f"warmup must be a non-negative integer, not {self.warmup!r}")
-        need(self.batch_size is None or (isinstance(self.batch_size, (int, np.integer)) and self.batch_size >= 1),
+            need(not isinstance(v, bool) and isinstance(v, (int, np.integer)) and v >= least,
+                 f"{nm} must be an integer >= {least}, not {v!r}")
+
+        for nm in ("num_steps", "num_samples", "num_chains", "n_nodes", "adapt_every"):
+            integer(nm, 1)
+        integer("warmup", 0)
+        need(self.batch_size is None or (not isinstance(self.batch_size, bool)
+                                         and isinstance(self.batch_size, (int, np.integer)) and self.batch_size >= 1),
              f"batch_size must be a positive integer or None, not {self.batch_size!r}")
         need(not (self.batch_size is not None and self.method == "nuts"),
              "batch_size (minibatching) works with method='svi' only; NUTS uses every observation")
         need(not (self.marginalize and self.method == "nuts"),
              "marginalize=True works with method='svi'; NUTS samples capabilities directly")
-        need(self.learning_rate > 0, f"learning_rate must be > 0, not {self.learning_rate!r}")
-        need(0 < self.level < 1, f"level must be in (0, 1), e.g. 0.9, not {self.level!r}")
-        need(0 <= self.clip < 0.5, f"clip must be in [0, 0.5), not {self.clip!r}")
-        for nm in ("difficulty_sd", "log_slope_sd"):
-            need(getattr(self, nm) > 0, f"{nm} must be > 0, not {getattr(self, nm)!r}")
-        need(self.theta_sd is None or self.theta_sd > 0, f"theta_sd must be > 0, not {self.theta_sd!r}")
-        need(self.anchor_slope > 0, f"anchor_slope must be > 0, not {self.anchor_slope!r}")
+        for nm in ("use_weights", "jit"):
+            v = getattr(self, nm)
+            need(isinstance(v, (bool, np.bool_)), f"{nm} must be True or False, not {v!r}")
+        for nm in ("marginalize", "log_likelihood"):
+            v = getattr(self, nm)
+            need(v is None or isinstance(v, (bool, np.bool_)), f"{nm} must be True, False or None, not {v!r}")
+        positive = lambda v: 0 < v < np.inf  # noqa: E731
+        check_number("learning_rate", self.learning_rate, positive, "> 0")
+        check_number("level", self.level, lambda v: 0 < v < 1, "in (0, 1), e.g. 0.9")
+        check_number("clip", self.clip, lambda v: 0 <= v < 0.5, "in [0, 0.5)")
+        for nm in ("difficulty_sd", "log_slope_sd", "anchor_slope"):
+            check_number(nm, getattr(self, nm), positive, "> 0")
+        if self.theta_sd is not None:
+            check_number("theta_sd", self.theta_sd, positive, "> 0 (or None)")
+        check_number("anchor_difficulty", self.anchor_difficulty, np.isfinite, "a finite number")
+        need(self.anchor_benchmark is None or isinstance(self.anchor_benchmark, str),
+             f"anchor_benchmark must be a benchmark or item name, not {self.anchor_benchmark!r}")
+        rs = self.random_state
+        need(not isinstance(rs, bool) and isinstance(rs, (int, np.integer)) and 0 <= rs < 2 ** 32,
+             f"random_state must be an integer in [0, 2**32), not {rs!r}")
         need(self.num_threads in (None, "auto") or (isinstance(self.num_threads, (int, np.integer))
+                                                       and not isinstance(self.num_threads, bool)
                                                        and self.num_threads >= 1),
              f"num_threads must be 'auto', None or a positive integer, not {self.num_threads!r}")
         need(self.dtype in ("float64", "float32"), f"dtype must be 'float64' or 'float32', not {self.dtype!r}")
         need(isinstance(self.device, str), f"device must be a string such as 'auto', 'cpu' or 'cuda', "
                                            f"not {self.device!r}")
-        if not isinstance(self.trials, str):
-            if isinstance(self.trials, Mapping):
-                need(all(float(v) > 0 for v in self.trials.values()), "trials must all be positive")
-            else:
-                need(float(self.trials) > 0, f"trials must be positive, not {self.trials!r}")
+        need(isinstance(self.scale, str) or hasattr(self.scale, "calibrate"),
+             f"scale must be 'logit', 'eci', 'elo' or a scale spec, not {self.scale!r}")
+        tr = self.trials
+        if isinstance(tr, str):
+            need(tr == "auto", f"trials must be 'auto', a number or a mapping, not {tr!r}")
         else:
-            need(self.trials == "auto", f"trials must be 'auto', a number or a mapping, not {self.trials!r}")
+            for v in (tr.values() if isinstance(tr, Mapping) else [tr]):
+                check_number("trials", v, positive, "'auto', a positive number or a mapping to positive numbers")
 
     def _scale_spec(self) -> ScaleSpec:
         return make_scale(self.scale) if isinstance(self.scale, str) else self.scale

@@ -107,7 +107,16 @@ class Question:
 
 
 def closed_us(caps: Any) -> Any:
-    """Regroup capabilities into 'closed US' (closed weights, organisation in the United States), 'open' and other."""
+    """Regroup capabilities into 'closed US' (closed weights, organisation in the United States), 'open' and other.
+
+    Examples
+    --------
+    >>> from irt_elo.frontier import Capabilities
+    >>> from irt_elo.datasets import load_epoch_eci_scores
+    >>> caps = closed_us(Capabilities.from_scores(load_epoch_eci_scores()))
+    >>> [str(g) for g in caps.frame.loc[["GPT-5", "DeepSeek-V4-Pro"], "group"]]
+    ['closed US', 'open']
+    """
     f = caps.frame
     ow = f["open_weights"].astype("boolean") if "open_weights" in f else \
         f["group"].map({"open": True, "closed": False}).astype("boolean")
@@ -189,6 +198,13 @@ def fit_method(spec: MethodSpec, data: ScoreTable, *, x0: np.ndarray | None = No
     lacks turns an Elo scale into an unanchored Elo scale (differences keep their meaning) and the two-anchor ECI
     scale into the logit scale (``points_ok`` False: gap points are then not ECI points). A disconnected
     model-benchmark graph is an :class:`IrtEloError`.
+
+    Examples
+    --------
+    >>> from irt_elo.datasets import load_epoch_eci
+    >>> out = fit_method(MethodSpec("caisi"), load_epoch_eci())
+    >>> out.points_ok, out.notes, out.fitter.scale_.name
+    (True, [], 'elo')
     """
     from .harness import filter_sources
 
@@ -271,6 +287,13 @@ def run_method(spec: MethodSpec, data: ScoreTable, questions: Sequence[Question]
 
     A question that cannot be answered on this fit (e.g. the named model is not in it, or a significance
     criterion without intervals) gets ``None`` and its reason in ``errors``.
+
+    Examples
+    --------
+    >>> from irt_elo.datasets import load_epoch_eci
+    >>> r = run_method(MethodSpec("caisi"), load_epoch_eci(), [CAISI_QUESTION, EPOCH_QUESTION], n_boot=0)
+    >>> r.scale, r.row("caisi")["criterion"], r.answers["epoch"], "needs capability intervals" in r.errors["epoch"]
+    ('Elo', 'point', None, True)
     """
     from .frontier import Capabilities
     from .uncertainty import bootstrap
@@ -444,6 +467,12 @@ def default_steps(model: str = CAISI_MODEL, *, harness: bool = True, end: Method
     7. ridge: 1e-3; 8. scale: Elo with Claude Opus 4.6 = 999 (= the ``caisi`` preset).
     With ``harness``, an extra off-path step keeps only Epoch's own (uniform-harness) evaluations. ``end`` replaces
     the ``caisi`` spec (e.g. with the 3x-odds Elo scale); ``sources`` applies to every step.
+
+    Examples
+    --------
+    >>> steps = default_steps()
+    >>> len(steps), steps[0].spec.preset, steps[-2].spec.preset, steps[-1].on_path
+    (10, 'eci', 'caisi', False)
     """
     eci = MethodSpec("eci", sources=sources)
     q_epoch = EPOCH_QUESTION
@@ -485,6 +514,13 @@ def path_mismatches(steps: Sequence[Step]) -> dict[str, tuple[Any, Any]]:
 
     The last on-path step is usually a preset itself; the step before is built by overrides. Options that only set
     the solver's start (``random_state``...) are ignored.
+
+    Examples
+    --------
+    >>> path_mismatches(default_steps())
+    {}
+    >>> sorted(path_mismatches([s for s in default_steps() if not s.name.startswith("ridge")]))
+    ['ridge']
     """
     on = [s for s in steps if s.on_path]
     if len(on) < 2:
@@ -725,10 +761,16 @@ def caisi_table_elo(table: ScoreTable | None = None, reference: ScoreTable | Fit
 
 
 def records(df: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows of a frame as plain dicts with JSON-ready values (NaN/NA -> None, dates -> YYYY-MM-DD)."""
-    from .gap import _json
+    """Rows of a frame as plain dicts with JSON-ready values (NaN/NA -> None, dates -> YYYY-MM-DD).
 
-    return [{str(k): _json(v) for k, v in r.items()} for r in df.to_dict(orient="records")]
+    Examples
+    --------
+    >>> records(pd.DataFrame({"date": pd.to_datetime(["2026-05-28"]), "x": [float("nan")]}))
+    [{'date': '2026-05-28', 'x': None}]
+    """
+    from .gap import _records
+
+    return _records(df)
 
 
 __all__ = ["Question", "EPOCH_QUESTION", "CAISI_QUESTION", "QUESTIONS", "MethodSpec", "FitOutcome", "fit_method",

@@ -14,8 +14,10 @@ a reference implementation that enumerates the same file.
 """
 from __future__ import annotations
 
+import csv
 import io
 import os
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,6 +88,9 @@ class ScoreTable:
     score: np.ndarray = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        for what, index in (("model", self.models.index), ("benchmark", self.benchmarks.index)):
+            if not index.is_unique:
+                raise IrtEloError(f"{self.name}: {what} {index[index.duplicated()][0]!r} has two metadata rows")
         mi = pd.Index(self.models.index).get_indexer(self.scores["model"])
         bi = pd.Index(self.benchmarks.index).get_indexer(self.scores["benchmark"])
         if (mi < 0).any() or (bi < 0).any():
@@ -116,12 +121,19 @@ class ScoreTable:
         return pd.Index(self.benchmarks.index, name="benchmark")
 
     def benchmarks_per_model(self) -> pd.Series:
-        """Number of observed benchmarks for each model."""
+        """Number of observed benchmarks for each model.
+
+        Examples
+        --------
+        >>> t = from_frame(pd.DataFrame({"model": ["a", "a", "b"], "benchmark": ["x", "y", "x"], "score": [.2, .5, .4]}))
+        >>> t.benchmarks_per_model().tolist(), t.models_per_benchmark().tolist()
+        ([2, 1], [2, 1])
+        """
         return pd.Series(np.bincount(self.model_idx, minlength=self.n_models), index=self.model_names,
                          name="n_benchmarks")
 
     def models_per_benchmark(self) -> pd.Series:
-        """Number of observed models for each benchmark."""
+        """Number of observed models for each benchmark (see :meth:`benchmarks_per_model` for an example)."""
         return pd.Series(np.bincount(self.bench_idx, minlength=self.n_benchmarks), index=self.benchmark_names,
                          name="n_models")
 
@@ -131,14 +143,30 @@ class ScoreTable:
 
     # -- views -----------------------------------------------------------------------------------------------------
     def to_wide(self) -> pd.DataFrame:
-        """Models × benchmarks matrix of scores (NaN where unobserved)."""
-        wide = self.scores.pivot(index="model", columns="benchmark", values="score")
-        return wide.reindex(index=self.model_names, columns=self.benchmark_names)
+        """Models × benchmarks matrix of scores (NaN where unobserved).
+
+        Examples
+        --------
+        >>> t = from_frame(pd.DataFrame({"model": ["a", "a", "b"], "benchmark": ["x", "y", "x"], "score": [.2, .5, .4]}))
+        >>> t.to_wide().to_numpy().tolist()
+        [[0.2, 0.5], [0.4, nan]]
+        """
+        # Indexed assignment, not a pivot: a resampled table (:meth:`rows`) repeats cells, always with one value.
+        out = np.full((self.n_models, self.n_benchmarks), np.nan)
+        out[self.model_idx, self.bench_idx] = self.score
+        return pd.DataFrame(out, index=self.model_names, columns=self.benchmark_names)
 
     def rows(self, rows: np.ndarray) -> ScoreTable:
         """A table made of the given score rows (repeats allowed), keeping every model and benchmark.
 
         Used by the bootstrap: indices stay aligned with this table so warm starts stay valid.
+
+        Examples
+        --------
+        >>> t = from_frame(pd.DataFrame({"model": ["a", "a", "b"], "benchmark": ["x", "y", "x"], "score": [.2, .5, .4]}))
+        >>> r = t.rows([0, 0, 2])
+        >>> r.n_models, r.model_idx.tolist(), r.score.tolist()
+        (2, [0, 0, 1], [0.2, 0.2, 0.4])
         """
         return ScoreTable(self.scores.iloc[np.asarray(rows)].reset_index(drop=True), self.models, self.benchmarks,
                           self.name)
@@ -176,17 +204,17 @@ class ScoreTable:
         >>> bool(t.benchmarks_per_model().min() >= 10)
         True
         """
-        keep = np.ones(self.n_obs, dtype=bool) if mask is None else np.asarray(mask, dtype=bool).copy()
+        keep = _row_mask(mask, self.n_obs, self.name)
         if models is not None:
-            models = list(models)
+            models = _name_list(models)
             self._check_names(models, self.model_names, "model")
             keep &= self.scores["model"].isin(models).to_numpy()
         if benchmarks is not None:
-            benchmarks = list(benchmarks)
+            benchmarks = _name_list(benchmarks)
             self._check_names(benchmarks, self.benchmark_names, "benchmark")
             keep &= self.scores["benchmark"].isin(benchmarks).to_numpy()
         if exclude_benchmarks is not None:
-            exclude_benchmarks = list(exclude_benchmarks)
+            exclude_benchmarks = _name_list(exclude_benchmarks)
             self._check_names(exclude_benchmarks, self.benchmark_names, "benchmark")
             keep &= ~self.scores["benchmark"].isin(exclude_benchmarks).to_numpy()
         if since is not None or until is not None:
@@ -209,33 +237,86 @@ class ScoreTable:
                           self.benchmarks.loc[self.benchmarks.index.isin(used_b)], self.name)
 
     def _check_names(self, names: Sequence[str], known: pd.Index, what: str) -> None:
-        for n in names:
-            if n not in known:
-                raise IrtEloError(f"{self.name}: unknown {what} {n!r}{did_you_mean(n, known)}")
+        _check_names(names, known, what, self.name)
 
     def components(self) -> list[tuple[list[str], list[str]]]:
-        """Connected components of the model–benchmark graph, largest first, as (models, benchmarks) lists."""
-        m, b = self.n_models, self.n_benchmarks
-        adj = sparse.coo_matrix((np.ones(self.n_obs), (self.model_idx, m + self.bench_idx)), shape=(m + b, m + b))
-        n, labels = connected_components(adj, directed=False)
-        comps = []
-        for c in range(n):
-            idx = np.flatnonzero(labels == c)
-            comps.append(([str(self.model_names[i]) for i in idx if i < m],
-                          [str(self.benchmark_names[i - m]) for i in idx if i >= m]))
-        comps.sort(key=lambda mb: -(len(mb[0]) + len(mb[1])))
-        return comps
+        """Connected components of the model–benchmark graph, largest first, as (models, benchmarks) lists.
+
+        Examples
+        --------
+        >>> t = from_frame(pd.DataFrame({"model": ["a", "b", "c"], "benchmark": ["x", "x", "y"], "score": [.2, .5, .4]}))
+        >>> t.components()
+        [(['a', 'b'], ['x']), (['c'], ['y'])]
+        """
+        return _components(self.model_idx, self.bench_idx, self.model_names, self.benchmark_names)
 
     def check_connected(self) -> None:
-        """Raise if the model–benchmark graph splits: capabilities in different parts are not comparable."""
-        comps = self.components()
-        if len(comps) > 1:
+        """Raise if the model–benchmark graph splits: capabilities in different parts are not comparable.
+
+        Examples
+        --------
+        >>> t = from_frame(pd.DataFrame({"model": ["a", "b"], "benchmark": ["x", "y"], "score": [.2, .5]}))
+        >>> t.check_connected()  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        irt_elo.errors.IrtEloError: data: the model–benchmark graph splits into 2 disconnected parts, ...
+        """
+        if _n_components(self.model_idx, self.bench_idx, self.n_models, self.n_benchmarks) > 1:
+            comps = self.components()
             parts = "; ".join(
                 f"[{_short(ms, 3)} | benchmarks {_short(bs, 3)}]" for ms, bs in comps[:4])
             raise IrtEloError(
                 f"{self.name}: the model–benchmark graph splits into {len(comps)} disconnected parts, so "
                 f"capabilities across them are not comparable: {parts}. Add scores that link them or fit each part "
                 "separately (filter(models=...)).")
+
+
+# Helpers shared with :mod:`irt_elo.responses` (its models × items table has the same shape of problems).
+
+
+def _name_list(names: Iterable[str] | str) -> list[str]:
+    """A list of names; one name given as a plain string is one name, not its characters."""
+    return [names] if isinstance(names, str) else list(names)
+
+
+def _row_mask(mask: np.ndarray | pd.Series | None, n: int, label: str) -> np.ndarray:
+    """A writable boolean row mask of length ``n`` (all True when ``mask`` is None)."""
+    if mask is None:
+        return np.ones(n, dtype=bool)
+    keep = np.asarray(mask, dtype=bool).copy()
+    if keep.shape != (n,):
+        raise IrtEloError(f"{label}: mask has {keep.size} values but the table has {n} rows; give one per row")
+    return keep
+
+
+def _check_names(names: Iterable[str], known: pd.Index, what: str, label: str) -> None:
+    for n in names:
+        if n not in known:
+            raise IrtEloError(f"{label}: unknown {what} {n!r}{did_you_mean(n, known)}")
+
+
+def _graph(rows: np.ndarray, cols: np.ndarray, n_rows: int, n_cols: int) -> tuple[int, np.ndarray]:
+    """Connected components of the bipartite graph with an edge per (row, col) pair: (count, label per node)."""
+    n = n_rows + n_cols
+    adj = sparse.coo_matrix((np.ones(rows.size, dtype=np.int8), (rows, n_rows + cols)), shape=(n, n))
+    return connected_components(adj, directed=False)
+
+
+def _n_components(rows: np.ndarray, cols: np.ndarray, n_rows: int, n_cols: int) -> int:
+    return int(_graph(rows, cols, n_rows, n_cols)[0])
+
+
+def _components(rows: np.ndarray, cols: np.ndarray, row_names: pd.Index, col_names: pd.Index
+                ) -> list[tuple[list[str], list[str]]]:
+    """Components as (row names, column names) lists, largest first (ties: order of first node)."""
+    n_rows = len(row_names)
+    k, labels = _graph(rows, cols, n_rows, len(col_names))
+    names = np.array([str(x) for x in row_names] + [str(x) for x in col_names], dtype=object)
+    order = np.argsort(labels, kind="stable")  # nodes grouped by component, in node order within each
+    cuts = np.cumsum(np.bincount(labels, minlength=k))[:-1]
+    comps = [(names[g[g < n_rows]].tolist(), names[g[g >= n_rows]].tolist()) for g in np.split(order, cuts)]
+    comps.sort(key=lambda rc: -(len(rc[0]) + len(rc[1])))
+    return comps
 
 
 def _short(names: Sequence[str], k: int) -> str:
@@ -255,32 +336,126 @@ def _to_timestamp(value: str | pd.Timestamp, what: str) -> pd.Timestamp:
 
 
 def read_csv_strict(path: str | os.PathLike) -> pd.DataFrame:
-    """Read a CSV as strings, with a ``_line`` column holding each row's line number in the file.
+    r"""Read a CSV as strings, with a ``_line`` column holding the line of the file each row starts on.
 
-    Raises :class:`IrtEloError` for a missing path, a directory, an empty or non-UTF-8 file.
+    Header names are stripped of surrounding spaces, rows whose cells are all blank are dropped, and cells that
+    span several lines (quoted line breaks, common in Epoch's notes columns) count all their lines.
+
+    Raises
+    ------
+    IrtEloError
+        For a missing path, a directory, an empty or non-UTF-8 file, a column name used twice, or a row with
+        more (non-blank) fields than the header -- naming the file and line.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "s.csv"
+    >>> _ = p.write_text('model,benchmark,note\na,x,"two\nlines"\n\nb,x,\n')
+    >>> read_csv_strict(p).to_dict("list")
+    {'model': ['a', 'b'], 'benchmark': ['x', 'x'], 'note': ['two\nlines', ''], '_line': [2, 5]}
     """
     p = Path(path)
     if p.is_dir():
         raise IrtEloError(f"{p}: is a directory; give the path of a CSV file")
     if not p.exists():
         raise IrtEloError(f"{p}: no such file")
-    raw = p.read_bytes()
-    if not raw.strip():
-        raise IrtEloError(f"{p}: the file is empty; expected a CSV with a header row")
+    return _parse_csv_text(_decode(p.read_bytes(), str(p)), str(p))
+
+
+def _decode(raw: bytes, where: str) -> str:
+    """UTF-8 text of a file's bytes (a byte-order mark is dropped); an error naming the first bad line otherwise."""
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         line = raw[: e.start].count(b"\n") + 1
-        raise IrtEloError(f"{p}: line {line} is not valid UTF-8 (byte {e.start}); re-save the file as UTF-8") from None
+        raise IrtEloError(f"{where}: line {line} is not valid UTF-8 (byte {e.start}); re-save the file as "
+                          "UTF-8") from None
+
+
+def _parse_csv_text(text: str, where: str) -> pd.DataFrame:
+    """CSV text -> strings frame plus ``_line`` (see :func:`read_csv_strict`).
+
+    pandas' C parser reads well-formed text; text it refuses or would misalign (rows longer than the header, which
+    pandas would silently turn into an index) goes through the csv module, which names the first such row.
+    """
+    body = text.lstrip("\r\n")
+    if not body.strip():
+        raise IrtEloError(f"{where}: the file is empty; expected a CSV with a header row")
+    first = text[: len(text) - len(body)].count("\n") + 1  # line of the header
     try:
-        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True)
-    except pd.errors.ParserError as e:
-        raise IrtEloError(f"{p}: not a readable CSV ({str(e).strip().splitlines()[-1]})") from None
-    except pd.errors.EmptyDataError:
-        raise IrtEloError(f"{p}: the file is empty; expected a CSV with a header row") from None
-    # Line numbers: header is line 1; multi-line quoted cells are rare in score tables and would only shift the hint.
-    df["_line"] = np.arange(2, len(df) + 2)
-    return df
+        header = next(csv.reader(io.StringIO(body, newline=""), skipinitialspace=True))
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", pd.errors.ParserWarning)
+                df = pd.read_csv(io.StringIO(body), dtype=str, keep_default_na=False, skipinitialspace=True,
+                                 index_col=False, skip_blank_lines=False)
+            if df.iloc[:, 0].isna().any():  # blank lines are the only missing values
+                df = df.fillna("")
+            if df.shape[1] != len(header):
+                raise pd.errors.ParserError("header width")
+            # A record starts after the previous records and the line breaks inside their quoted cells.
+            breaks = np.zeros(len(df), dtype=np.int64)
+            if '"' in body:
+                for c in df.columns:
+                    breaks += df[c].str.count("\n").to_numpy(dtype=np.int64)
+            lines = first + sum(h.count("\n") for h in header) + 1 + np.arange(len(df)) + np.cumsum(breaks) - breaks
+            df.columns = range(len(header))
+        except (pd.errors.ParserWarning, pd.errors.ParserError):
+            df, lines = _parse_csv_records(body, where, first, len(header))
+    except csv.Error as e:
+        raise IrtEloError(f"{where}: not a readable CSV ({e})") from None
+    if '"' in body and len(lines):
+        _check_last_record_closed(body, int(lines[-1]), first, where)
+    names = [h.strip() or f"Unnamed: {i}" for i, h in enumerate(header)]
+    dup = pd.Index(names)[pd.Index(names).duplicated()]
+    if len(dup):
+        raise IrtEloError(f"{where}: line {first}: column {dup[0]!r} appears more than once in the header; rename "
+                          "or drop one")
+    df.columns = names
+    df["_line"] = lines
+    # Drop rows with nothing in them (blank lines, rows of commas and spaces) and unnamed columns with nothing in
+    # them (a trailing comma on the header). Spaces after a comma are already skipped, so blank cells are "".
+    maybe = np.flatnonzero(df.iloc[:, 0].eq("").to_numpy())
+    if maybe.size:
+        empty = df.iloc[maybe, :-1].eq("").all(axis=1).to_numpy()
+        df = df.drop(index=df.index[maybe[empty]])
+    unnamed = [n for i, n in enumerate(names) if not header[i].strip() and df[n].eq("").all()]
+    return df.drop(columns=unnamed).reset_index(drop=True)
+
+
+def _check_last_record_closed(body: str, line: int, first: int, where: str) -> None:
+    """Both parsers read a quote that is never closed as one cell holding the rest of the file; the csv module's
+    strict mode, run on the last record only, tells that apart from a quoted cell that ends properly."""
+    tail = body.split("\n", line - first)[-1]
+    try:
+        for _ in csv.reader(io.StringIO(tail, newline=""), strict=True):
+            pass
+    except csv.Error as e:
+        if "unexpected end of data" in str(e):
+            raise IrtEloError(f"{where}: line {line}: a quote opened in this row is never closed, so the rest of the "
+                              "file would be read as one cell; close or remove the quote") from None
+
+
+def _parse_csv_records(body: str, where: str, first: int, width: int) -> tuple[pd.DataFrame, np.ndarray]:
+    """The csv-module reader for text pandas refused: ragged rows, each with the line it starts on."""
+    reader = csv.reader(io.StringIO(body, newline=""), skipinitialspace=True)
+    next(reader)
+    rows, lines = [], []
+    start = reader.line_num + 1
+    try:
+        for rec in reader:
+            rows.append(rec)
+            lines.append(start + first - 1)
+            start = reader.line_num + 1
+    except csv.Error as e:
+        raise IrtEloError(f"{where}: line {reader.line_num + first - 1}: not a readable CSV ({e})") from None
+    for rec, line in zip(rows, lines):
+        if len(rec) > width and any(c.strip() for c in rec[width:]):
+            raise IrtEloError(f"{where}: line {line} has {len(rec)} fields but the header has {width}; fix the "
+                              "quoting of that row or name the extra column in the header")
+    data = [(rec + [""] * width)[:width] for rec in rows]
+    return pd.DataFrame(data, columns=range(width), dtype=str), np.asarray(lines, dtype=np.int64)
 
 
 def read_table(
@@ -320,12 +495,17 @@ def read_table(
     (222, 57)
     """
     p = Path(path)
+    if format not in ("auto", "long", "wide", "epoch-eci"):
+        raise IrtEloError(f"format must be 'auto', 'long', 'wide' or 'epoch-eci', not {format!r}")
     if format == "auto" and (p.is_dir() or p.suffix.lower() == ".zip"):
         from .readers.epoch_hub import read_layout  # Epoch hub zip/folder or the Rosetta paper's folder
 
         table = read_layout(p)
         if table is not None:
             return table
+        if p.is_file():
+            raise IrtEloError(f"{p}: a zip without Epoch's epoch_capabilities_index.csv is not a known layout; unpack "
+                              "it and give the score CSV")
     df = read_csv_strict(p)
     keys = {_key(c) for c in df.columns}
     if format == "auto":
@@ -378,6 +558,14 @@ def _standardise_columns(df: pd.DataFrame, label: str, required: Sequence[str]) 
     return out
 
 
+def _require_columns(df: pd.DataFrame, need: Iterable[str], where: str, what: str) -> None:
+    """A one-line error naming the columns of ``need`` that ``df`` lacks, what the file should be and what it has."""
+    missing = [c for c in need if c not in df.columns]
+    if missing:
+        found = ", ".join(str(c) for c in df.columns if c != "_line") or "none"
+        raise IrtEloError(f"{where}: missing column(s) {', '.join(map(repr, missing))}; {what} (found: {found})")
+
+
 def _where(label: str, line: object, col: str) -> str:
     return f"{label}: line {line}, column {col!r}"
 
@@ -399,21 +587,24 @@ def _parse_scores(df: pd.DataFrame, label: str, score_scale: ScoreScale, col: st
         raise IrtEloError(f"{_where(label, lines[i], col)}: negative score {vals[i]:g}; scores must be fractions in "
                           "[0, 1] or percentages in [0, 100]")
     plain = ~pct.to_numpy()
+    if (vals[~plain] > 1).any():
+        i = int(np.flatnonzero(~plain & (vals > 1))[0])
+        raise IrtEloError(f"{_where(label, lines[i], col)}: score {raw.iloc[i]!r} is above 100%; percentages must lie "
+                          "in [0, 100]")
     if score_scale == "auto":
         score_scale = "percent" if (vals[plain] > 1).any() else "fraction"
+    if score_scale not in ("fraction", "percent"):
+        raise IrtEloError(f"score_scale must be 'fraction', 'percent' or 'auto', not {score_scale!r}")
     if score_scale == "percent":
         if (vals[plain] > 100).any():
             i = int(np.flatnonzero(plain & (vals > 100))[0])
             raise IrtEloError(f"{_where(label, lines[i], col)}: score {vals[i]:g} is above 100; percentages must lie "
                               "in [0, 100]")
         vals = np.where(plain, vals / 100.0, vals)
-    elif score_scale == "fraction":
-        if (vals > 1).any():
-            i = int(np.flatnonzero(vals > 1)[0])
-            raise IrtEloError(f"{_where(label, lines[i], col)}: score {vals[i]:g} is above 1 but scores were declared "
-                              "fractions; pass --percent (score_scale='percent') if the file holds percentages")
-    else:
-        raise IrtEloError(f"score_scale must be 'fraction', 'percent' or 'auto', not {score_scale!r}")
+    elif (vals > 1).any():
+        i = int(np.flatnonzero(vals > 1)[0])
+        raise IrtEloError(f"{_where(label, lines[i], col)}: score {vals[i]:g} is above 1 but scores were declared "
+                          "fractions; pass --percent (score_scale='percent') if the file holds percentages")
     return vals
 
 
@@ -428,8 +619,9 @@ def _parse_dates(values: pd.Series, lines: np.ndarray, label: str, col: str) -> 
     return out
 
 
-_TRUE = {"true", "yes", "y", "1", "open", "t"}
-_FALSE = {"false", "no", "n", "0", "closed", "f"}
+_TRUE = {"true", "yes", "y", "1", "1.0", "open", "t"}
+_FALSE = {"false", "no", "n", "0", "0.0", "closed", "f"}
+_UNKNOWN = {"", "nan", "na", "none", "unknown", "other"}
 
 
 def open_weights_from_accessibility(value: object) -> object:
@@ -456,13 +648,13 @@ def open_weights_from_accessibility(value: object) -> object:
 
 
 def _parse_bool(values: pd.Series, lines: np.ndarray, label: str, col: str) -> pd.Series:
-    s = values.astype(str).str.strip().str.lower()
+    s = values.astype("string").str.strip().str.lower()
     out = pd.Series(pd.NA, index=values.index, dtype="boolean")
-    out[s.isin(_TRUE)] = True
-    out[s.isin(_FALSE)] = False
-    bad = ~(s.isin(_TRUE | _FALSE) | s.isin(["", "nan", "na", "unknown", "other"]))
+    out[s.isin(_TRUE).fillna(False).to_numpy(dtype=bool)] = True
+    out[s.isin(_FALSE).fillna(False).to_numpy(dtype=bool)] = False
+    bad = ~(s.isna() | s.isin(_TRUE | _FALSE | _UNKNOWN)).to_numpy(dtype=bool)
     if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
+        i = int(np.flatnonzero(bad)[0])
         raise IrtEloError(f"{_where(label, lines[i], col)}: {values.iloc[i]!r} is not true/false")
     return out
 
@@ -502,6 +694,8 @@ def from_frame(
     4
     """
     label = source_label or name
+    if aggregate not in ("max", "mean", "error"):
+        raise IrtEloError(f"aggregate must be 'max', 'mean' or 'error', not {aggregate!r}")
     if df is None or len(df) == 0:
         raise IrtEloError(f"{label}: no rows; expected one row per model × benchmark")
     df = df.copy()
@@ -523,7 +717,8 @@ def from_frame(
         df["open_weights"] = _parse_bool(df["open_weights"], lines, label, "open_weights")
     if "n_items" in df:
         n = pd.to_numeric(df["n_items"].replace("", np.nan), errors="coerce")
-        bad = (n.isna() & df["n_items"].astype(str).str.strip().ne("") & df["n_items"].notna()) | (n <= 0)
+        given = df["n_items"].notna() & df["n_items"].astype(str).str.strip().ne("")
+        bad = given & ~(np.isfinite(n) & (n > 0))
         if bad.any():
             i = int(np.flatnonzero(bad.to_numpy())[0])
             raise IrtEloError(f"{_where(label, lines[i], 'n_items')}: {df['n_items'].iloc[i]!r} is not a positive "
@@ -534,22 +729,10 @@ def from_frame(
 
     df = _aggregate(df, aggregate, label)
 
-    model_order = pd.unique(df["model"])
-    bench_order = pd.unique(df["benchmark"])
-    models = _first_per_key(df, "model", [c for c in MODEL_META if c in df], model_order)
-    if "accessibility" in models and "open_weights" not in models:
-        models["open_weights"] = models["accessibility"].map(open_weights_from_accessibility).astype("boolean")
-    if models_extra is not None:
-        extra = models_extra.loc[:, [c for c in models_extra.columns if c not in models.columns]]
-        models = models.join(extra, how="left")
-        if "open_weights" not in models and "accessibility" in models:
-            models["open_weights"] = models["accessibility"].map(open_weights_from_accessibility).astype("boolean")
-    if "open_weights" in models:
-        models["group"] = models["open_weights"].map({True: "open", False: "closed"}).astype("string")
-    benchmarks = _first_per_key(df, "benchmark", [c for c in BENCH_META if c in df], bench_order)
+    models = _model_frame(df, models_extra, label)
+    benchmarks = _first_per_key(df, "benchmark", [c for c in BENCH_META if c in df], pd.unique(df["benchmark"]))
     if benchmarks_extra is not None:
-        extra = benchmarks_extra.loc[:, [c for c in benchmarks_extra.columns if c not in benchmarks.columns]]
-        benchmarks = benchmarks.join(extra, how="left")
+        benchmarks = _join_extra(benchmarks, benchmarks_extra, "benchmark", label)
     cell_cols = ["model", "benchmark", "score"] + [c for c in CELL_META if c in df]
     scores = df[cell_cols].reset_index(drop=True)
     return ScoreTable(scores, models, benchmarks, name)
@@ -574,6 +757,29 @@ def _aggregate(df: pd.DataFrame, how: Aggregate, label: str) -> pd.DataFrame:
         first["score"] = df.groupby(["model", "benchmark"], sort=False)["score"].mean()
         return first.reset_index()
     raise IrtEloError(f"aggregate must be 'max', 'mean' or 'error', not {how!r}")
+
+
+def _model_frame(df: pd.DataFrame, models_extra: pd.DataFrame | None, label: str) -> pd.DataFrame:
+    """Per-model metadata in order of first appearance: each ``MODEL_META`` column's first non-missing value, then
+    the columns of ``models_extra`` the data lack, then ``open_weights`` (from ``accessibility`` when not given)
+    and ``group``. Shared by score tables and response tables."""
+    models = _first_per_key(df, "model", [c for c in MODEL_META if c in df], pd.unique(df["model"]))
+    for extra in (None, models_extra):  # the data's own accessibility wins over an extra open_weights column
+        if extra is not None:
+            models = _join_extra(models, extra, "model", label)
+        if "open_weights" not in models and "accessibility" in models:
+            models["open_weights"] = models["accessibility"].map(open_weights_from_accessibility).astype("boolean")
+    if "open_weights" in models:
+        models["group"] = models["open_weights"].map({True: "open", False: "closed"}).astype("string")
+    return models
+
+
+def _join_extra(meta: pd.DataFrame, extra: pd.DataFrame, what: str, label: str) -> pd.DataFrame:
+    """Left-join the columns of ``extra`` (indexed by name) that ``meta`` lacks."""
+    dup = extra.index[extra.index.duplicated()]
+    if len(dup):
+        raise IrtEloError(f"{label}: the {what} metadata lists {dup[0]!r} more than once; keep one row per {what}")
+    return meta.join(extra.loc[:, [c for c in extra.columns if c not in meta.columns]], how="left")
 
 
 def _first_per_key(df: pd.DataFrame, key: str, cols: list[str], order: np.ndarray) -> pd.DataFrame:
@@ -630,9 +836,10 @@ def from_wide(
                                          var_name="benchmark", value_name="score")
     s = long["score"].astype(str).str.strip()
     long = long[~(s.isin(["", "nan", "NaN", "NA"]) | long["score"].isna())]
-    seen = set(long["model"])
-    for i, m in enumerate(df[mcol]):
-        if m not in seen:
-            raise IrtEloError(f"{label}: line {df['_line'].iloc[i]}: model {m!r} has no scores; drop the row")
+    empty = np.flatnonzero(~df[mcol].isin(long["model"]).to_numpy())
+    if empty.size:
+        i = int(empty[0])
+        raise IrtEloError(f"{label}: line {df['_line'].iloc[i]}: model {df[mcol].iloc[i]!r} has no scores; drop the "
+                          "row")
     long = long.sort_values("_line", kind="stable")
     return from_frame(long, score_scale=score_scale, aggregate="error", name=name, source_label=label)

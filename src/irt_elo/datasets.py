@@ -17,7 +17,13 @@ ECI_VINTAGES = ("2026-08-11", "2025-12-19")
 
 
 def bundled_dir() -> Path:
-    """Folder holding the bundled data."""
+    """Folder holding the bundled data.
+
+    Examples
+    --------
+    >>> (bundled_dir() / "README.md").is_file()
+    True
+    """
     here = Path(__file__).resolve().parent
     for cand in (here / "_bundled", here.parents[1] / "data" / "benchmarks"):
         if cand.is_dir():
@@ -26,7 +32,13 @@ def bundled_dir() -> Path:
 
 
 def bundled_path(relative: str) -> Path:
-    """Path of one bundled file, e.g. ``bundled_path("epoch_eci_2026-08-11/eci_scores.csv")``."""
+    """Path of one bundled file or folder; a name that is not bundled is an error pointing at the README.
+
+    Examples
+    --------
+    >>> bundled_path("epoch_eci_2026-08-11/eci_scores.csv").name
+    'eci_scores.csv'
+    """
     p = bundled_dir() / relative
     if not p.exists():
         raise IrtEloError(f"no bundled file {relative!r}; see {bundled_dir() / 'README.md'}")
@@ -72,7 +84,14 @@ def load_epoch_eci_scores(vintage: str = LATEST_ECI) -> pd.DataFrame:
 
 
 def load_epoch_edi(vintage: str = LATEST_ECI) -> pd.DataFrame:
-    """Epoch's published benchmark difficulties (``edi``) and slopes on the ECI scale, indexed by benchmark."""
+    """Epoch's published benchmark difficulties (``edi``) and slopes on the ECI scale, indexed by benchmark.
+
+    Examples
+    --------
+    >>> e = load_epoch_edi()
+    >>> len(e), {"edi", "slope"} <= set(e.columns)
+    (57, True)
+    """
     df = pd.read_csv(bundled_path(f"{_eci_dir(vintage)}/edi_scores.csv"))
     return df.rename(columns={"benchmark_name": "benchmark", "estimated_slope_scaled": "slope"}).set_index("benchmark")
 

@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
+import numpy as np
+
 from ._threads import blas_threads as limit_blas
 from .errors import IrtEloError
 
@@ -75,8 +77,10 @@ def parallel_map(
     [3, 1, 2]
     """
     tasks = list(tasks)
-    if chunks_per_worker < 1:
-        raise IrtEloError(f"chunks_per_worker must be >= 1, not {chunks_per_worker!r}")
+    for name, v in (("chunks_per_worker", chunks_per_worker), ("blas_threads", blas_threads)):
+        if not (v is None and name == "blas_threads") and (
+                isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1):
+            raise IrtEloError(f"{name} must be a positive integer, not {v!r}")
     if not tasks:
         return []
     if scheduler is not None:
@@ -157,7 +161,16 @@ class _NoBar:
 
 @contextmanager
 def dask_client(scheduler: Any) -> Iterator[Any]:
-    """A ``distributed.Client`` for ``scheduler`` (address, client or cluster); closes only a client it opened."""
+    """A ``distributed.Client`` for ``scheduler`` (address, client or cluster); closes only a client it opened.
+
+    Examples
+    --------
+    >>> from distributed import LocalCluster
+    >>> with LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cluster:
+    ...     with dask_client(cluster) as client:
+    ...         client.submit(abs, -2).result()
+    2
+    """
     try:
         from distributed import Client
     except ImportError:  # pragma: no cover - depends on the environment
@@ -171,9 +184,12 @@ def dask_client(scheduler: Any) -> Iterator[Any]:
                           f"distributed.Client or a cluster, not {scheduler!r}")
     try:
         client = Client(address, timeout="20s", set_as_default=False)
-    except (OSError, TimeoutError, ValueError) as e:
-        raise IrtEloError(f"could not connect to the Dask scheduler at {address!r} ({e}); check the address and "
-                          "that the scheduler is running") from None
+    except Exception as e:  # noqa: BLE001
+        # distributed reports a failed connection with assorted types (OSError, TimeoutError, ValueError; once, on a
+        # loaded machine, a bare AssertionError from "nonsense://host:8786"), and its messages can span lines.
+        reason = " ".join(str(e).split()) or type(e).__name__
+        raise IrtEloError(f"could not connect to the Dask scheduler at {address!r} ({reason}); check the address "
+                          "and that the scheduler is running") from None
     try:
         yield client
     finally:

@@ -30,7 +30,7 @@ from .scale import LinearMap, Logit, ScaleSpec, anchor_models, make_scale
 
 Loss = Literal["least_squares", "binomial", "bernoulli", "beta"]
 ModelForm = Literal["2pl", "1pl"]
-LOSSES = ("least_squares", "binomial", "bernoulli", "beta")
+LOSSES = M.LOSSES
 Curvature = Literal["gauss_newton", "exact"]
 
 
@@ -48,8 +48,16 @@ class Problem:
     estimate one shared value or one per benchmark by maximum likelihood, alternating with the parameters.
     ``curvature``: the matrix the Newton solver steps with, ``'gauss_newton'`` (Gauss-Newton / Fisher: positive
     semi-definite, robust from a cold start) or ``'exact'`` (the observed Hessian: quadratic convergence near the
-    optimum; solved with the capability block eliminated, which makes a warm-started ECI bootstrap refit ~5x
-    cheaper than with Gauss-Newton steps: 36 vs 58 evaluations, ~14 vs ~70 ms on a busy 2-core machine).
+    optimum, so a warm-started ECI bootstrap refit takes about half the evaluations of Gauss-Newton steps: 36 vs 79
+    on average over 40 draws, ~12 vs ~24 ms, measured on a busy 2-core machine).
+
+    Examples
+    --------
+    >>> from irt_elo import model as M
+    >>> d = M.Design(M.Layout.one_pl(2, 1), np.array([0, 1]), np.array([0, 0]))
+    >>> r = solve(Problem(d, np.array([0.8, 0.3]), ridge=0.0), np.zeros(3))
+    >>> r.success, d.predict(r.x).round(4).tolist()
+    (True, [0.8, 0.3])
     """
 
     design: M.Design
@@ -80,6 +88,10 @@ class Problem:
 
 @dataclass(frozen=True)
 class SolveResult:
+    """What :func:`solve` returns: the raw solution ``x``, its penalised loss ``cost``, the number of objective
+    evaluations, whether the solver met its tolerance (``success``, ``message``), the wall time and, for the beta
+    loss, the per-benchmark precision."""
+
     x: np.ndarray = field(repr=False)
     cost: float
     nfev: int
@@ -89,7 +101,24 @@ class SolveResult:
     precision: np.ndarray | None = field(default=None, repr=False, compare=False)  # beta loss: per benchmark
 
 
-DENSE_LIMIT = 4000  # above this many parameters the dense P x P Newton system gets costly; use scipy's solvers
+DENSE_LIMIT = 4000  # difficulties + slopes: up to here the Newton step's (K x K) Schur complement is cheap
+
+
+def check_number(name: str, value: Any, ok: Any, want: str) -> None:
+    """Raise :class:`IrtEloError` ``"<name> must be <want>, not <value>"`` unless ``value`` is a real number (not a
+    bool) with ``ok(value)`` true.
+
+    Examples
+    --------
+    >>> check_number("ridge", 0.1, lambda v: v >= 0, ">= 0")
+    >>> check_number("ridge", "a", lambda v: v >= 0, ">= 0")
+    Traceback (most recent call last):
+    ...
+    irt_elo.errors.IrtEloError: ridge must be >= 0, not 'a'
+    """
+    real = not isinstance(value, bool) and isinstance(value, (int, float, np.integer, np.floating))
+    if not (real and ok(float(value))):
+        raise IrtEloError(f"{name} must be {want}, not {value!r}")
 
 
 def _loss_weight(problem: Problem) -> np.ndarray:
@@ -101,54 +130,78 @@ def _loss_weight(problem: Problem) -> np.ndarray:
     return w
 
 
-def loss_functions(problem: Problem, precision: np.ndarray | None = None, curvature: Curvature | None = None
-                   ) -> tuple[Any, Any]:
-    """``(objective, value)`` of the problem's penalised loss: ``objective(x, hess=True) -> (f, gradient, H)``
-    with ``H`` the Gauss-Newton/Fisher matrix or the exact Hessian (``curvature``, default the problem's), and
-    ``value(x) -> f``. ``precision`` (beta loss only): per-benchmark precision held fixed."""
-    lam, form, d, y = problem.ridge, problem.penalty, problem.design, problem.y
-    exact = (curvature or problem.curvature) == "exact"
-    if problem.loss == "least_squares":
-        w = problem.cell_weight
-        obj = M.ls_newton if exact else M.ls_objective
-        return ((lambda x, hess=True: obj(x, d, y, w, lam, form, hess=hess)),
-                (lambda x: M.ls_value(x, d, y, w, lam, form)))
-    if problem.loss in ("binomial", "bernoulli"):
-        w = _loss_weight(problem)
-        obj = M.binomial_newton if exact else M.binomial_objective
-        return ((lambda x, hess=True: obj(x, d, y, w, lam, form, hess=hess)),
-                (lambda x: M.binomial_value(x, d, y, w, lam, form)))
+def _loss_args(problem: Problem, precision: np.ndarray | None) -> tuple:
+    """The data arguments of :func:`irt_elo.model.objective` for this problem: (design, y, weight, loss, ridge,
+    penalty, per-cell precision)."""
+    if problem.loss not in LOSSES:
+        raise IrtEloError(f"unknown loss {problem.loss!r}; use one of {', '.join(LOSSES)}")
+    if problem.curvature not in ("gauss_newton", "exact"):
+        raise IrtEloError(f"curvature must be 'gauss_newton' or 'exact', not {problem.curvature!r}")
+    d = problem.design
+    phi = None
     if problem.loss == "beta":
         if precision is None:
             raise IrtEloError("loss='beta' needs the precision per benchmark here")
-        w = _loss_weight(problem)
         phi = np.asarray(precision, dtype=float)[d.bench_idx]
-        return ((lambda x, hess=True: M.beta_objective(x, d, y, w, phi, lam, form, hess=hess, exact=exact)),
-                (lambda x: M.beta_value(x, d, y, w, phi, lam, form)))
-    raise IrtEloError(f"unknown loss {problem.loss!r}; use one of {', '.join(LOSSES)}")
+    return d, problem.y, _loss_weight(problem), problem.loss, problem.ridge, problem.penalty, phi
+
+
+def loss_functions(problem: Problem, precision: np.ndarray | None = None, curvature: Curvature | None = None
+                   ) -> tuple[Any, Any]:
+    """``(objective, value)`` of the problem's penalised loss.
+
+    Parameters
+    ----------
+    problem : Problem
+    precision : ndarray, optional
+        Beta loss only: per-benchmark precision, held fixed.
+    curvature : {'gauss_newton', 'exact'}, optional
+        The matrix ``objective`` returns (default: the problem's).
+
+    Returns
+    -------
+    objective : callable
+        ``objective(x, hess=True) -> (f, gradient, H)``, ``H`` a dense matrix (None without ``hess``).
+    value : callable
+        ``value(x) -> f``.
+
+    Examples
+    --------
+    >>> import irt_elo
+    >>> f = irt_elo.fit()
+    >>> objective, value = loss_functions(f.problem_)
+    >>> bool(value(f.x_) == f.result_.cost)
+    True
+    """
+    args = _loss_args(problem, precision)
+    exact = (curvature or problem.curvature) == "exact"
+    return ((lambda x, hess=True: M.objective(x, *args, exact=exact, hess=hess)),
+            (lambda x: M.objective_value(x, *args)))
 
 
 def solve(problem: Problem, x0: np.ndarray) -> SolveResult:
     """Minimise the problem's penalised loss from ``x0`` with analytic derivatives.
 
-    Up to :data:`DENSE_LIMIT` parameters: bounded Levenberg-Marquardt / Fisher scoring on the dense normal
-    equations (:func:`irt_elo.optim.minimize_box`), or, with ``curvature='exact'``, the same damping and stopping
-    rules with exact-Hessian Newton steps solved by eliminating the (diagonal) capability block. Larger problems:
-    scipy's trust-region-reflective least squares with the sparse analytic Jacobian, or L-BFGS-B with the analytic
-    gradient for the likelihood losses. The beta loss with estimated precision alternates between the parameters
-    and the precisions (each step lowers the same objective) until the precisions settle.
-    The dense Newton solver runs on one BLAS thread (see :mod:`irt_elo._threads`).
+    With up to :data:`DENSE_LIMIT` difficulties and slopes: bounded Levenberg-Marquardt / Fisher scoring
+    (:func:`irt_elo.optim.minimize_box`) with Gauss-Newton / Fisher steps or, with ``curvature='exact'``, exact-Hessian
+    Newton steps; either way the (diagonal) capability block is eliminated, so a step costs a factorisation of the
+    benchmark block only. Larger problems: scipy's trust-region-reflective least squares with the sparse analytic
+    Jacobian, or L-BFGS-B with the analytic gradient for the likelihood losses. The beta loss with estimated
+    precision alternates between the parameters and the precisions (each step lowers the same objective) until the
+    precisions settle. The Newton solver runs on one BLAS thread (see :mod:`irt_elo._threads`).
+
+    Examples
+    --------
+    >>> import irt_elo
+    >>> f = irt_elo.fit()
+    >>> r = solve(f.problem_, f.x_)  # warm start at the optimum: converges at once
+    >>> r.success, bool(abs(r.cost - f.result_.cost) <= 1e-12 * f.result_.cost)
+    (True, True)
     """
-    return _solve(problem, x0)
-
-
-def _solve(problem: Problem, x0: np.ndarray) -> SolveResult:
     t0 = time.perf_counter()
     lo = problem.lower if problem.lower is not None else np.full(x0.shape, -np.inf)
     hi = problem.upper if problem.upper is not None else np.full(x0.shape, np.inf)
     x0 = np.clip(np.asarray(x0, dtype=float), lo, hi)
-    if problem.loss not in LOSSES:
-        raise IrtEloError(f"unknown loss {problem.loss!r}; use one of {', '.join(LOSSES)}")
     if problem.loss != "beta":
         x, cost, nfev, ok, msg = _minimize(problem, x0, lo, hi)
         return SolveResult(x, cost, nfev, ok, msg, time.perf_counter() - t0)
@@ -178,43 +231,22 @@ def _solve(problem: Problem, x0: np.ndarray) -> SolveResult:
             ok, msg = ok_x, msg_x
             break
     phi = est if mode == "benchmark" else np.full(lay.n_benchmarks, est[0])
-    cost = loss_functions(problem, phi)[1](x)
+    cost = M.objective_value(x, *_loss_args(problem, phi))
     return SolveResult(x, float(cost), total, ok, msg, time.perf_counter() - t0, phi)
-
-
-def _block_objective(problem: Problem, precision: np.ndarray | None) -> Any:
-    """``x -> (f, g, H)``: penalised loss, gradient and exact Hessian in arrow (block) form (see
-    :func:`irt_elo.model.hessian_blocks`)."""
-    d, y, lay = problem.design, problem.y, problem.layout
-    w = problem.cell_weight if problem.loss == "least_squares" else _loss_weight(problem)
-    phi = None if precision is None else np.asarray(precision, dtype=float)[d.bench_idx]
-    m = lay.n_models
-    c = 0.5 * problem.ridge / lay.n_params if (problem.ridge > 0 and problem.penalty != "none") else 0.0
-
-    def fun(x: np.ndarray) -> tuple[float, np.ndarray, ArrowCurvature]:
-        f, gz, curv = M.loss_cells(x, d, y, w, problem.loss, phi)
-        g = M.gradient_blocks(x, d, gz)
-        D, C, E = M.hessian_blocks(x, d, curv, gz)
-        if c:
-            pen, pg = M.penalty(x, lay, problem.penalty)
-            ph = M.penalty_hessian(x, lay, problem.penalty)
-            f, g = f + c * pen, g + c * pg
-            D = D + c * ph[:m]
-            E[np.diag_indices_from(E)] += c * ph[m:]
-        return f, g, ArrowCurvature(D, C, E)
-
-    return fun
 
 
 def _minimize(problem: Problem, x0: np.ndarray, lo: np.ndarray, hi: np.ndarray,
               precision: np.ndarray | None = None) -> tuple[np.ndarray, float, int, bool, str]:
-    objective, value = loss_functions(problem, precision)
+    args = _loss_args(problem, precision)
+    exact = problem.curvature == "exact"
     lay = problem.layout
-    # Exact Hessian: arrow-shaped, solved through the benchmark block's Schur complement, which stays small when
-    # models outnumber benchmarks. Otherwise the dense Gauss-Newton / Fisher matrix.
-    arrow = problem.curvature == "exact" and lay.n_benchmarks + lay.n_free_slopes <= DENSE_LIMIT
-    if arrow or lay.n_params <= DENSE_LIMIT:
-        r = minimize_box(_block_objective(problem, precision) if arrow else objective, value, x0, lo, hi,
+    k = lay.n_benchmarks + lay.n_free_slopes
+    if k <= DENSE_LIMIT and lay.n_models * k <= DENSE_LIMIT ** 2:  # the arrow blocks fit in memory
+        def arrow(x: np.ndarray) -> tuple[float, np.ndarray, ArrowCurvature]:
+            f, g, blocks = M.objective_blocks(x, *args, exact=exact)
+            return f, g, ArrowCurvature(*blocks)
+
+        r = minimize_box(arrow, lambda x: M.objective_value(x, *args), x0, lo, hi,
                          ftol=problem.tol * 1e-4, gtol=problem.tol * 1e-2, max_iter=problem.max_iter)
         return r.x, r.fun, r.n_fev, r.success, r.message
     if problem.loss == "least_squares":
@@ -227,7 +259,7 @@ def _minimize(problem: Problem, x0: np.ndarray, lo: np.ndarray, hi: np.ndarray,
         return res.x, float(res.cost), int(res.nfev), bool(res.success), str(res.message)
 
     def fun_grad(x: np.ndarray) -> tuple[float, np.ndarray]:
-        f, g, _ = objective(x, hess=False)
+        f, g, _ = M.objective_blocks(x, *args, hess=False)
         return f, g
 
     res = minimize(fun_grad, x0, jac=True, method="L-BFGS-B", bounds=list(zip(lo, hi)),
@@ -239,9 +271,55 @@ def _minimize(problem: Problem, x0: np.ndarray, lo: np.ndarray, hi: np.ndarray,
 # The Fitter
 
 
+def questions_per_cell(table: ScoreTable) -> np.ndarray:
+    """Number of questions behind each score: the cell's ``n_items``, else its benchmark's; NaN where unknown.
+
+    Examples
+    --------
+    >>> t = from_frame(pd.DataFrame({"model": ["a", "a", "b"], "benchmark": ["x", "y", "x"],
+    ...                              "score": [0.5, 0.6, 0.7], "n_items": [100, None, None]}))
+    >>> questions_per_cell(t).tolist()  # b's score on x: x's count
+    [100.0, nan, 100.0]
+    """
+    cell = table.scores["n_items"] if "n_items" in table.scores else pd.Series(np.nan, index=table.scores.index)
+    if "n_items" in table.benchmarks:
+        fill = table.benchmarks["n_items"].to_numpy(dtype=float)[table.bench_idx]
+        cell = cell.fillna(pd.Series(fill, index=cell.index))
+    return cell.to_numpy(dtype=float)
+
+
+class OptionsMixin:
+    """scikit-learn's options protocol for a fitter whose constructor stores every option under its own name:
+    ``get_params()`` and ``clone(**overrides)``. Shared by :class:`Fitter`, :class:`irt_elo.items.ItemFitter` and :class:`irt_elo.bayes.BayesFitter`."""
+
+    def get_params(self) -> dict[str, Any]:
+        """Constructor options (scikit-learn style).
+
+        Examples
+        --------
+        >>> Fitter(ridge=0.5).get_params()["ridge"]
+        0.5
+        """
+        import inspect
+
+        return {k: getattr(self, k) for k in inspect.signature(type(self).__init__).parameters if k != "self"}
+
+    def clone(self, **overrides: Any) -> Any:
+        """An unfitted copy with some options changed.
+
+        Examples
+        --------
+        >>> Fitter(ridge=0.5).clone(model="1pl").get_params()["ridge"]
+        0.5
+        """
+        return type(self)(**{**self.get_params(), **overrides})
+
+
 class RankedModelMixin:
     """What every fitted capability model offers from ``theta_``/``delta_``/``alpha_`` (logit scale) and ``models_``:
     a ranked summary and dense predictions. Shared by :class:`Fitter` and :class:`irt_elo.items.ItemFitter`."""
+
+    link = "sigmoid"  # name of :meth:`_link`, the map from ``alpha (theta - delta)`` to a predicted score
 
     @property
     def summary(self) -> pd.DataFrame:
@@ -252,16 +330,20 @@ class RankedModelMixin:
         return s
 
     def _predict_frame(self, models: Sequence[str] | None, columns: Sequence[str] | None) -> pd.DataFrame:
-        """``sigmoid(alpha (theta - delta))`` for the requested models (rows) × benchmarks or items (columns)."""
+        """``link(alpha (theta - delta))`` for the requested models (rows) × benchmarks or items (columns)."""
         self._check_fitted()
         th = self.theta_ if models is None else self.theta_.loc[list(models)]
         de = self.delta_ if columns is None else self.delta_.loc[list(columns)]
         al = self.alpha_.loc[de.index]
         z = al.to_numpy()[None, :] * (th.to_numpy()[:, None] - de.to_numpy()[None, :])
-        return pd.DataFrame(expit(z), index=th.index, columns=de.index)
+        return pd.DataFrame(self._link(z), index=th.index, columns=de.index)
+
+    def _link(self, z: np.ndarray) -> np.ndarray:
+        """Predicted score from the linear predictor ``alpha (theta - delta)``."""
+        return expit(z)
 
 
-class Fitter(RankedModelMixin):
+class Fitter(RankedModelMixin, OptionsMixin):
     """2PL/1PL capability model ``score = sigmoid(slope_b * (capability_m - difficulty_b))``.
 
     Parameters
@@ -384,17 +466,10 @@ class Fitter(RankedModelMixin):
         """
         from .presets import get_preset
 
-        return get_preset(preset).fitter(**overrides)
-
-    def get_params(self) -> dict[str, Any]:
-        """Constructor options (scikit-learn style)."""
-        import inspect
-
-        return {k: getattr(self, k) for k in inspect.signature(type(self).__init__).parameters if k != "self"}
-
-    def clone(self, **overrides: Any) -> Fitter:
-        """An unfitted copy with some options changed."""
-        return type(self)(**{**self.get_params(), **overrides})
+        p = get_preset(preset)
+        if cls is Fitter:  # the preset picks its class (e.g. CAISI's)
+            return p.fitter(**overrides)
+        return cls(**{"name": p.name, **p.options, **overrides})
 
     def _check_options(self) -> None:
         if self.model not in ("2pl", "1pl"):
@@ -403,14 +478,40 @@ class Fitter(RankedModelMixin):
             raise IrtEloError(f"loss must be one of {', '.join(LOSSES)}, not {self.loss!r}")
         if self.penalty not in ("l2", "log_slope", "none"):
             raise IrtEloError(f"penalty must be 'l2', 'log_slope' or 'none', not {self.penalty!r}")
-        if not (self.ridge >= 0):
-            raise IrtEloError(f"ridge must be >= 0, not {self.ridge!r}")
-        if not (0 <= self.clip < 0.5):
-            raise IrtEloError(f"clip must be in [0, 0.5), not {self.clip!r}")
+        check_number("ridge", self.ridge, lambda v: 0 <= v < np.inf, ">= 0")
+        check_number("clip", self.clip, lambda v: 0 <= v < 0.5, "in [0, 0.5)")
+        check_number("tol", self.tol, lambda v: 0 < v < np.inf, "> 0")
+        check_number("init_sd", self.init_sd, lambda v: 0 <= v < np.inf, ">= 0")
+        check_number("anchor_slope", self.anchor_slope, lambda v: 0 < v < np.inf, "> 0")
+        check_number("anchor_difficulty", self.anchor_difficulty, np.isfinite, "a finite number")
+        rs = self.random_state
+        if isinstance(rs, bool) or not isinstance(rs, (int, np.integer)) or not 0 <= rs < 2 ** 32:
+            raise IrtEloError(f"random_state must be an integer in [0, 2**32), not {rs!r}")
+        mb = self.min_benchmarks
+        if isinstance(mb, bool) or not isinstance(mb, (int, np.integer)) or mb < 0:
+            raise IrtEloError(f"min_benchmarks must be a non-negative integer, not {mb!r}")
         for nm in ("theta_bounds", "difficulty_bounds", "slope_bounds"):
-            lo, hi = getattr(self, nm)
+            pair = getattr(self, nm)
+            if (isinstance(pair, (str, bytes)) or not isinstance(pair, (Sequence, np.ndarray)) or len(pair) != 2
+                    or not all(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+                               and not np.isnan(v) for v in pair)):
+                raise IrtEloError(f"{nm} must be a (lower, upper) pair of numbers, not {pair!r}")
+            lo, hi = pair
             if not lo < hi:
                 raise IrtEloError(f"{nm}: lower bound {lo} must be below upper bound {hi}")
+        if self.anchor_benchmark is not None and not isinstance(self.anchor_benchmark, str):
+            raise IrtEloError(f"anchor_benchmark must be a benchmark name, not {self.anchor_benchmark!r}")
+        for nm in ("benchmarks", "exclude_benchmarks"):
+            names = getattr(self, nm)
+            if names is not None and (isinstance(names, str) or not all(isinstance(n, str) for n in names)):
+                raise IrtEloError(f"{nm} must be a list of benchmark names, not {names!r}")
+        bw = self.benchmark_weights
+        if not (bw is None or (isinstance(bw, str) and bw == "domain") or (isinstance(bw, Mapping) and (
+                all(isinstance(v, str) for v in bw.values()) or all(
+                    not isinstance(v, (bool, str)) and isinstance(v, (int, float, np.integer, np.floating))
+                    and np.isfinite(v) for v in bw.values())))):
+            raise IrtEloError(f"benchmark_weights must be 'domain', a benchmark -> weight mapping (finite numbers) or a "
+                              f"benchmark -> domain mapping, not {bw!r}")
         if self.slope_bounds[0] <= 0 and self.penalty == "log_slope":
             raise IrtEloError("penalty='log_slope' needs a positive lower slope bound")
         if self.loss == "beta" and not self.clip > 0:
@@ -422,7 +523,8 @@ class Fitter(RankedModelMixin):
                                   f"not {prec!r}")
         else:
             vals = list(prec.values()) if isinstance(prec, Mapping) else [prec]
-            if not all(isinstance(v, (int, float)) and np.isfinite(v) and v > 0 for v in vals):
+            if not all(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+                       and np.isfinite(v) and v > 0 for v in vals):
                 raise IrtEloError(f"precision must be positive numbers, not {prec!r}")
 
     def _scale_spec(self) -> ScaleSpec:
@@ -498,13 +600,16 @@ class Fitter(RankedModelMixin):
         start = self.initial_params(problem.layout) if x0 is None else np.asarray(x0, dtype=float)
         if start.shape != (problem.layout.n_params,):
             raise IrtEloError(f"x0 has {start.size} values; this problem has {problem.layout.n_params} parameters")
-        result = solve(problem, start)
+        result = self._solve(problem, start)
         self.table_ = table
         self.problem_ = problem
         self.result_ = result
         self.x_ = result.x
         self._set_params(result.x)
         return self
+
+    def _solve(self, problem: Problem, x0: np.ndarray) -> SolveResult:
+        return solve(problem, x0)
 
     def _anchor_index(self, table: ScoreTable) -> int:
         if self.anchor_benchmark is not None:
@@ -550,11 +655,7 @@ class Fitter(RankedModelMixin):
     def _trials(self, table: ScoreTable) -> np.ndarray | None:
         if self.loss != "binomial":
             return None
-        cell = table.scores["n_items"] if "n_items" in table.scores else pd.Series(np.nan, index=table.scores.index)
-        if "n_items" in table.benchmarks:
-            fill = table.benchmarks["n_items"].to_numpy(dtype=float)[table.bench_idx]
-            cell = cell.fillna(pd.Series(fill, index=cell.index))
-        n = cell.to_numpy(dtype=float)
+        n = questions_per_cell(table)
         if np.isnan(n).any():
             b = table.scores["benchmark"].iloc[int(np.flatnonzero(np.isnan(n))[0])]
             raise IrtEloError(f"{table.name}: loss='binomial' needs n_items (questions per benchmark); missing for "
@@ -571,13 +672,9 @@ class Fitter(RankedModelMixin):
         """
         layout = layout or self.problem_.layout
         table = table or self.table_
-        theta, delta, alpha = layout.unpack(np.asarray(x, dtype=float))
-        if self.anchor_benchmark is not None:
-            shift = delta[table.benchmark_names.get_loc(self.anchor_benchmark)] - self.anchor_difficulty
-            return theta - shift, delta - shift, alpha.copy()
-        mu = float(theta.mean())
-        sd = float(theta.std()) if (self.model == "2pl" and theta.size > 1 and theta.std() > 0) else 1.0
-        return (theta - mu) / sd, (delta - mu) / sd, alpha * sd
+        anchor = None if self.anchor_benchmark is None else int(table.benchmark_names.get_loc(self.anchor_benchmark))
+        return M.identify(*layout.unpack(np.asarray(x, dtype=float)), two_pl=self.model == "2pl", anchor=anchor,
+                          anchor_difficulty=self.anchor_difficulty)
 
     def identification(self) -> str:
         """One sentence saying how the fitted scale is pinned down."""
@@ -671,7 +768,7 @@ class Fitter(RankedModelMixin):
         """Observed minus predicted score for every fitted cell."""
         self._check_fitted()
         t = self.table_
-        pred = self.problem_.design.predict(self.x_)
+        pred = self._link(self.problem_.design.linear_predictor(self.x_))
         out = t.scores[["model", "benchmark", "score"]].copy()
         out["predicted"] = pred
         out["residual"] = out["score"] - pred

@@ -389,7 +389,13 @@ def record_mask(dates: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.n
 
 
 def frontier_records(dates: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """Indices of the running-best records, in release order (see :func:`record_mask`)."""
+    """Indices of the running-best records, in release order (see :func:`record_mask`).
+
+    Examples
+    --------
+    >>> frontier_records(np.array([0, 1, 1, 3]), np.array([1.0, 0.5, 2.0, 1.5])).tolist()
+    [0, 2]
+    """
     order, rec = record_mask(dates, values)
     return order[rec]
 
@@ -427,10 +433,10 @@ def frontier(caps: Capabilities, group: str | None = None, *, start: Any = None,
     sub = sub.select(since=start, until=end)
     f = sub.frame[sub.frame["release_date"].notna()]
     if f.empty:
-        where = f" between {start} and {end}" if start or end else ""
-        raise IrtEloError(f"no dated model in group {group!r}{where}")
-    idx = frontier_records(f["release_date"].to_numpy("datetime64[D]").astype(np.int64),
-                           f["capability"].to_numpy(float))
+        where = f" released {_fmt(to_date(start)) if start is not None else 'any time'} to " \
+                f"{_fmt(to_date(end)) if end is not None else 'the end of the data'}" if start or end else ""
+        raise IrtEloError(f"no dated model{' in group ' + repr(group) if group is not None else ''}{where}")
+    idx = frontier_records(_day_array(f["release_date"]), f["capability"].to_numpy(float))
     rec = f.iloc[idx]
     cols = [c for c in ("release_date", "capability", "ci_low", "ci_high") if c in rec]
     out = rec[cols].copy()
@@ -446,7 +452,17 @@ def frontier(caps: Capabilities, group: str | None = None, *, start: Any = None,
 
 
 def to_date(value: Any, what: str = "date") -> pd.Timestamp:
-    """Parse a date option strictly (YYYY-MM-DD or a Timestamp); raise :class:`IrtEloError` otherwise."""
+    """Parse a date option strictly (YYYY-MM-DD or a Timestamp); raise :class:`IrtEloError` otherwise.
+
+    Examples
+    --------
+    >>> to_date("2026-05-28")
+    Timestamp('2026-05-28 00:00:00')
+    >>> to_date("2026-13-01", "--from")
+    Traceback (most recent call last):
+    ...
+    irt_elo.errors.IrtEloError: --from: cannot read '2026-13-01' as a date; use YYYY-MM-DD
+    """
     if isinstance(value, pd.Timestamp):
         if pd.isna(value):
             raise IrtEloError(f"{what}: missing date")
@@ -460,12 +476,38 @@ def to_date(value: Any, what: str = "date") -> pd.Timestamp:
     return ts.normalize().tz_localize(None) if ts.tzinfo else ts.normalize()
 
 
+# Dates as day numbers (days since 1970-01-01): the frontier, gap and trend arithmetic runs on these.
+
+
+def _day(ts: Any) -> int:
+    return int(np.datetime64(pd.Timestamp(ts).date(), "D").astype(np.int64))
+
+
+def _day_array(dates: pd.Series) -> np.ndarray:
+    return pd.to_datetime(dates).to_numpy("datetime64[D]").astype(np.int64)
+
+
+def _dates(days: np.ndarray) -> pd.DatetimeIndex:
+    return pd.to_datetime(np.asarray(days, dtype=np.int64).astype("datetime64[D]"))
+
+
+def _fmt(ts: Any) -> str | None:
+    """YYYY-MM-DD, or None for a missing date."""
+    return None if ts is None or pd.isna(ts) else pd.Timestamp(ts).strftime("%Y-%m-%d")
+
+
 # --------------------------------------------------------------------------------------------------------------------
 # Reading capability tables
 
 
 def is_capability_table(columns: Sequence[str]) -> bool:
-    """True when the columns look like fitted capabilities (Epoch's ``eci_scores.csv`` or model/capability/...)."""
+    """True when the columns look like fitted capabilities (Epoch's ``eci_scores.csv`` or model/capability/...).
+
+    Examples
+    --------
+    >>> is_capability_table(["model", "capability", "ci_low"]), is_capability_table(["model", "benchmark", "score"])
+    (True, False)
+    """
     cols = {str(c).strip().lower() for c in columns}
     epoch = "eci" in cols and "model" in cols
     generic = "capability" in cols and "model" in cols and "benchmark" not in cols
@@ -473,7 +515,15 @@ def is_capability_table(columns: Sequence[str]) -> bool:
 
 
 def read_capability_file(path: str | Path) -> pd.DataFrame:
-    """Read a capability table: Epoch's ``eci_scores.csv`` or a generic layout (see ``Capabilities.from_scores``)."""
+    """Read a capability table: Epoch's ``eci_scores.csv`` or a generic layout (see ``Capabilities.from_scores``).
+
+    Examples
+    --------
+    >>> from irt_elo.datasets import bundled_path
+    >>> df = read_capability_file(bundled_path("epoch_eci_2026-08-11/eci_scores.csv"))
+    >>> float(df.set_index("model").loc["Claude 3.5 Sonnet", "capability"])
+    130.0
+    """
     from .data import read_csv_strict
     from .readers.epoch_eci import read_eci_scores
 

@@ -35,6 +35,7 @@ Months are days / 30.5 (IAPS's convention) unless ``days_per_month`` says otherw
 """
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -45,7 +46,8 @@ import pandas as pd
 from scipy.special import ndtri  # normal quantile; scipy.stats costs 0.4 s of import time
 
 from .errors import IrtEloError
-from .frontier import Capabilities, frontier, frontier_records, to_date
+from .frontier import Capabilities, _dates, _day, _day_array, _fmt, _norm, frontier, frontier_records, to_date
+from .trends import line_fit
 
 Method = Literal["epoch-2026", "epoch-2025", "caisi"]
 Criterion = Literal["two-sided", "one-sided", "point"]
@@ -64,6 +66,8 @@ METHOD_TEXT = {
     "caisi": "CAISI: least-squares trends through each group's frontier records",
     "model-lag": "months since the leading group first reached one model's level",
 }
+# Default (lead, trail) groups per grouping; other groupings default to open/closed labels.
+DEFAULT_GROUPS = {"open": ("closed", "open"), "country": ("United States of America", "China")}
 # Windows of the published analyses (start, end); None = from the data.
 DEFAULT_WINDOWS: dict[str, tuple[str | None, str | None]] = {
     "epoch-2026": ("2026-01-01", "2026-05-28"),
@@ -137,10 +141,6 @@ class GapResult:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict: headline numbers, method, window, criterion, data vintage and the series."""
-        def rec(df: pd.DataFrame | None) -> list[dict[str, Any]] | None:
-            return None if df is None else [{str(k): _json(v) for k, v in r.items()}
-                                            for r in df.to_dict(orient="records")]
-
         out: dict[str, Any] = {
             "method": self.method, "method_description": METHOD_TEXT.get(self.method, ""),
             "data": self.data, "scale": self.scale,
@@ -156,12 +156,12 @@ class GapResult:
             "spread_points_low": self.spread_points_low, "spread_points_high": self.spread_points_high,
             "interval": self.interval, "uncertainty": self.uncertainty,
             "details": self.details,
-            "series": rec(self.series),
+            "series": _records(self.series),
         }
         if self.levels is not None:
-            out["levels"] = rec(self.levels)
+            out["levels"] = _records(self.levels)
         if self.frontiers:
-            out["frontiers"] = {k: rec(v) for k, v in self.frontiers.items()}
+            out["frontiers"] = {k: _records(v) for k, v in self.frontiers.items()}
         return _json(out)
 
 
@@ -169,7 +169,7 @@ class GapResult:
 # Significance thresholds
 
 
-def thresholds(caps: Capabilities, rows: np.ndarray, cols: np.ndarray, *, criterion: str = "two-sided",
+def thresholds(caps: Capabilities, rows: np.ndarray, cols: np.ndarray, *, criterion: Criterion = "two-sided",
                alpha: float = 0.05, uncertainty: str = "auto") -> tuple[np.ndarray, str]:
     """Matrix ``K`` such that model ``rows[a]`` is significantly better than ``cols[b]`` iff ``c_a - c_b > K[a, b]``.
 
@@ -216,6 +216,13 @@ def thresholds(caps: Capabilities, rows: np.ndarray, cols: np.ndarray, *, criter
 
 
 def check_criterion(criterion: str) -> str:
+    """The canonical name of a catch-up criterion (a few spellings accepted); :class:`IrtEloError` when unknown.
+
+    Examples
+    --------
+    >>> check_criterion("two_sided"), check_criterion("reached")
+    ('two-sided', 'point')
+    """
     c = str(criterion).strip().lower().replace("_", "-")
     c = {"two": "two-sided", "twosided": "two-sided", "one": "one-sided", "onesided": "one-sided",
          "reached": "point", "point-estimate": "point"}.get(c, c)
@@ -225,6 +232,13 @@ def check_criterion(criterion: str) -> str:
 
 
 def check_method(method: str) -> str:
+    """The gap method ``method`` names (case-insensitive); :class:`IrtEloError` when unknown.
+
+    Examples
+    --------
+    >>> check_method("Epoch-2025")
+    'epoch-2025'
+    """
     m = str(method).strip().lower()
     if m not in METHODS:
         raise IrtEloError(f"unknown gap method {method!r}; choose one of {', '.join(METHODS)}")
@@ -295,24 +309,13 @@ def _grid_stat(vL: np.ndarray, dL: np.ndarray, vT: np.ndarray, dT: np.ndarray, K
         day_lead_id=rL[kL] if len(days) else np.empty(0, int), day_trail_id=rT[kT] if len(days) else np.empty(0, int))
 
 
-def _line(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
-    """Least-squares intercept and slope (nan when fewer than 2 distinct x)."""
-    if len(x) < 2 or np.ptp(x) == 0:
-        return float("nan"), float("nan")
-    x = x.astype(float)
-    y = y.astype(float)
-    xc = x - x.mean()
-    slope = float(xc @ (y - y.mean()) / (xc @ xc))
-    return float(y.mean() - slope * x.mean()), slope
-
-
 def _trend_stat(vL: np.ndarray, dL: np.ndarray, vT: np.ndarray, dT: np.ndarray, days: np.ndarray,
                 rL: np.ndarray | None = None, rT: np.ndarray | None = None) -> dict[str, Any]:
     """CAISI: least-squares lines through each group's frontier records; gaps between the lines."""
     rL = frontier_records(dL, vL) if rL is None else rL
     rT = frontier_records(dT, vT) if rT is None else rT
-    aL, bL = _line(dL[rL], vL[rL])
-    aT, bT = _line(dT[rT], vT[rT])
+    aL, bL, _ = line_fit(dL[rL], vL[rL])
+    aT, bT, _ = line_fit(dT[rT], vT[rT])
     lead_line = aL + bL * days
     trail_line = aT + bT * days
     vertical = lead_line - trail_line
@@ -325,8 +328,8 @@ def _trend_stat(vL: np.ndarray, dL: np.ndarray, vT: np.ndarray, dT: np.ndarray, 
 # Public functions
 
 
-def gap(caps: Capabilities, method: str = "epoch-2026", start: Any = None, end: Any = None, lead: str | None = None,
-        trail: str | None = None, criterion: str = "two-sided", level: float = 0.90, *, alpha: float = 0.05,
+def gap(caps: Capabilities, method: Method = "epoch-2026", start: Any = None, end: Any = None, lead: str | None = None,
+        trail: str | None = None, criterion: Criterion = "two-sided", level: float = 0.90, *, alpha: float = 0.05,
         by: str | Mapping[str, str] | None = None, unknown: str | None = None, uncertainty: str = "auto",
         n_draws: int = 500, seed: int = 12345, days_per_month: float = DAYS_PER_MONTH, n_levels: int = 100,
         frontier_draws: str = "recompute") -> GapResult:
@@ -380,19 +383,22 @@ def gap(caps: Capabilities, method: str = "epoch-2026", start: Any = None, end: 
     _check_common(level, days_per_month, uncertainty, frontier_draws)
     if method == "caisi" and by is None and lead is None and trail is None:
         by = "country"
-    if by is not None or unknown is not None:
-        caps = caps.regroup(by if by is not None else caps.grouping if caps.grouping != "custom" else "open",
-                            unknown=unknown)
-    if lead is None and trail is None and caps.grouping == "country":
-        lead, trail = "United States of America", "China"
-    lead = caps.resolve_group(lead or "closed")
-    trail = caps.resolve_group(trail or "open")
+    caps = _regrouped(caps, by, unknown)
+    default_lead, default_trail = DEFAULT_GROUPS.get(caps.grouping, ("closed", "open"))
+    lead = caps.resolve_group(lead or default_lead)
+    trail = caps.resolve_group(trail or default_trail)
     if lead == trail:
         raise IrtEloError(f"lead and trail are the same group ({lead!r}); choose two different groups")
     w0, w1 = DEFAULT_WINDOWS[method]
     start_ts = to_date(start, "start date") if start is not None else (pd.Timestamp(w0) if w0 else None)
     end_ts = to_date(end, "end date") if end is not None else (pd.Timestamp(w1) if w1 else None)
     if start_ts is not None and end_ts is not None and start_ts > end_ts:
+        if start is None:
+            raise IrtEloError(f"end date {end_ts:%Y-%m-%d} is before {start_ts:%Y-%m-%d}, where the {method} method's "
+                              "default window starts; give a start date too (--from)")
+        if end is None:
+            raise IrtEloError(f"start date {start_ts:%Y-%m-%d} is after {end_ts:%Y-%m-%d}, where the {method} method's "
+                              "default window ends; give an end date too (--to)")
         raise IrtEloError(f"start date {start_ts:%Y-%m-%d} is after end date {end_ts:%Y-%m-%d}; swap them")
 
     fr = caps.frame
@@ -407,13 +413,18 @@ def gap(caps: Capabilities, method: str = "epoch-2026", start: Any = None, end: 
     L = np.flatnonzero(in_win & (grp == lead))
     T = np.flatnonzero(in_win & (grp == trail))
     last_release = fr["release_date"].max()
+    data = caps.source or "the data"
+    if method == "epoch-2026":
+        when = f"by {_fmt(end_ts)}"  # earlier models set the frontiers the window starts with
+    else:
+        when = f"between {_fmt(start_ts) or 'the start of the data'} and {_fmt(end_ts) or 'the end of the data'}"
     for name, idx in ((lead, L), (trail, T)):
         if len(idx) == 0:
-            raise IrtEloError(f"no model of group {name!r} released in the window "
-                              f"{_fmt(start_ts)}..{_fmt(end_ts)} of {caps.source or 'the data'} (data run to "
-                              f"{_fmt(last_release)}); pass --from/--to dates inside the data")
-    if method == "epoch-2026" and start_ts is not None and start_ts > last_release:
-        raise IrtEloError(f"window starts {start_ts:%Y-%m-%d}, after the last release in {caps.source or 'the data'} "
+            raise IrtEloError(f"no model of group {name!r} released {when} in {data} (data run "
+                              f"{_fmt(fr['release_date'].min())} to {_fmt(last_release)}); pass --from/--to dates "
+                              "inside the data")
+    if method == "epoch-2026" and start_ts > last_release:
+        raise IrtEloError(f"window starts {start_ts:%Y-%m-%d}, after the last release in {data} "
                           f"({last_release:%Y-%m-%d}); pass --from/--to dates inside the data")
 
     c = fr["capability"].to_numpy(float)
@@ -432,11 +443,9 @@ def gap(caps: Capabilities, method: str = "epoch-2026", start: Any = None, end: 
             return _grid_stat(v[L], rel[L], v[T], rel[T], K_, n_levels, fx.get("rL"), fx.get("rT"))
         return _trend_stat(v[L], rel[L], v[T], rel[T], days, fx.get("rL"), fx.get("rT"))
 
-    # Days of the window.
+    # Days of the window (Epoch's windows always have both ends: the defaults above).
     if method == "epoch-2026":
-        s0 = start_ts if start_ts is not None else max(fr["release_date"].iloc[L].min(),
-                                                       fr["release_date"].iloc[T].min())
-        s1 = end_ts if end_ts is not None else last_release
+        s0, s1 = start_ts, end_ts
     elif method == "caisi":
         rl0 = frontier_records(rel[L], c[L])
         rt0 = frontier_records(rel[T], c[T])
@@ -507,6 +516,9 @@ def gap(caps: Capabilities, method: str = "epoch-2026", start: Any = None, end: 
         "frontier_draws": frontier_draws,
         "published": PUBLISHED.get(method),
     }
+    if method != "epoch-2025" and s1 > last_release:
+        details["window_note"] = (f"the window ends {s1:%Y-%m-%d}, after the last release in {data} "
+                                  f"({last_release:%Y-%m-%d}): the days after it assume no later release")
     if method == "epoch-2026":
         details["n_days"] = int(len(days))
         details["n_days_never_matched"] = int(central["censored"].sum())
@@ -532,11 +544,10 @@ def gap(caps: Capabilities, method: str = "epoch-2026", start: Any = None, end: 
     if method != "caisi":
         details["by_criterion"] = _by_criterion(caps, method, L, T, rel, c, days, alpha, uncertainty, n_levels,
                                                 days_per_month)
-    window = (s0 if method != "epoch-2025" else start_ts, s1 if method != "epoch-2025" else end_ts)
     frontiers = {"lead": frontier(caps.subset(np.isin(np.arange(len(fr)), L)), None),
                  "trail": frontier(caps.subset(np.isin(np.arange(len(fr)), T)), None)}
     return GapResult(
-        method=method, window=window, data=caps.source, gap_months=gap_months, gap_months_low=m_lo,
+        method=method, window=(s0, s1), data=caps.source, gap_months=gap_months, gap_months_low=m_lo,
         gap_months_high=m_hi, gap_points=gap_points, gap_points_low=p_lo, gap_points_high=p_hi, series=series,
         details=details, criterion=crit, lead=lead, trail=trail, level=level, alpha=alpha,
         interval=interval_text, uncertainty=k_text, days_per_month=days_per_month, scale=caps.scale,
@@ -544,7 +555,7 @@ def gap(caps: Capabilities, method: str = "epoch-2026", start: Any = None, end: 
         spread_points_high=spread_p[1], levels=levels_df, frontiers=frontiers)
 
 
-def model_lag(caps: Capabilities, model: str, lead: str = "closed", *, criterion: str = "point",
+def model_lag(caps: Capabilities, model: str, lead: str = "closed", *, criterion: Criterion = "point",
               how: str = "record", level: float = 0.90, alpha: float = 0.05, by: str | None = None,
               unknown: str | None = None, end: Any = None, uncertainty: str = "auto", n_draws: int = 500,
               seed: int = 12345, days_per_month: float = DAYS_PER_MONTH) -> GapResult:
@@ -588,8 +599,7 @@ def model_lag(caps: Capabilities, model: str, lead: str = "closed", *, criterion
     if how not in ("record", "trend"):
         raise IrtEloError(f"how={how!r}: use 'record' (leader's frontier models) or 'trend' (its least-squares line)")
     _check_common(level, days_per_month, uncertainty, "recompute")
-    if by is not None or unknown is not None:
-        caps = caps.regroup(by if by is not None else "open", unknown=unknown)
+    caps = _regrouped(caps, by, unknown)
     name = caps.resolve_model(model)
     lead = caps.resolve_group(lead)
     fr = caps.frame
@@ -618,7 +628,7 @@ def model_lag(caps: Capabilities, model: str, lead: str = "closed", *, criterion
     def run(v: np.ndarray) -> tuple[float, float, int, bool]:
         if how == "trend":
             r = frontier_records(rel[L], v[L])
-            a, b = _line(rel[L][r], v[L][r])
+            a, b, _ = line_fit(rel[L][r], v[L][r])
             if not b > 0:
                 return float("nan"), float("nan"), -1, False
             return float(day[0] - (v[m] - a) / b), float(a + b * day[0] - v[m]), -1, False
@@ -635,8 +645,6 @@ def model_lag(caps: Capabilities, model: str, lead: str = "closed", *, criterion
         m_lo, m_hi = _pct(res[:, 0] / days_per_month, q)
         p_lo, p_hi = _pct(res[:, 1], q)
         interval_text = f"{level:.0%} percentile interval over {draw_text}; leader frontier recomputed per draw"
-    elif crit == "point" or how == "trend":
-        interval_text = "no interval: the table has no intervals or draws"
 
     lead_front = frontier(caps.subset(ok), None)
     li = {n: i for i, n in enumerate(fr.index[L])}
@@ -666,7 +674,8 @@ def model_lag(caps: Capabilities, model: str, lead: str = "closed", *, criterion
             details["note"] = (f"the {lead} group was significantly better than {name} from its first model on; "
                                "the lag counts from the day before that model (a lower bound)")
     else:
-        a, b = _line(rel[L][frontier_records(rel[L], c[L])], c[L][frontier_records(rel[L], c[L])])
+        r = frontier_records(rel[L], c[L])
+        _, b, _ = line_fit(rel[L][r], c[L][r])
         details.update(trend_slope_per_year=b * 365.25,
                        trend_reached_on=_fmt(_ts(int(round(rel[m] - g_days)))) if np.isfinite(g_days) else None)
     window = (_ts(rel[L].min()), fr.loc[name, "release_date"])
@@ -678,10 +687,18 @@ def model_lag(caps: Capabilities, model: str, lead: str = "closed", *, criterion
         frontiers={"lead": lead_front})
 
 
-def criterion_table(caps: Capabilities, method: str = "epoch-2026", **kwargs: Any) -> pd.DataFrame:
+def criterion_table(caps: Capabilities, method: Method = "epoch-2026", **kwargs: Any) -> pd.DataFrame:
     """The same gap under each catch-up criterion, with intervals: one row per criterion.
 
     Keyword arguments go to :func:`gap`.
+
+    Examples
+    --------
+    >>> from irt_elo.datasets import load_epoch_eci_scores
+    >>> caps = Capabilities.from_scores(load_epoch_eci_scores(), source="epoch_eci_2026-08-11")
+    >>> t = criterion_table(caps, n_draws=20)
+    >>> t["criterion"].tolist(), t["gap_months"].round(1).tolist()  # METHODS.md section 4: ~4.4, ~6.2, ~8.0
+    (['two-sided', 'one-sided', 'point'], [4.4, 6.2, 8.0])
     """
     rows = []
     for crit in CRITERIA:
@@ -721,7 +738,7 @@ def _series_frames(method: str, central: dict[str, Any], namesL: np.ndarray, nam
     if method == "epoch-2026":
         ok = central["ok"]
         s = pd.DataFrame({
-            "date": _ts_array(days),
+            "date": _dates(days),
             "lead_model": np.where(ok, namesL[central["lead_id"]], None),
             "lead_capability": np.where(ok, cL[central["lead_id"]], np.nan),
             "trail_model": np.where(ok, namesT[central["trail_id"]], None),
@@ -733,13 +750,13 @@ def _series_frames(method: str, central: dict[str, Any], namesL: np.ndarray, nam
             "never_matched": central["censored"],
         })
     elif method == "caisi":
-        s = pd.DataFrame({"date": _ts_array(days), "lead_trend": central["lead_line"],
+        s = pd.DataFrame({"date": _dates(days), "lead_trend": central["lead_line"],
                           "trail_trend": central["trail_line"], "gap_points": central["points"],
                           "gap_months": central["days"] / dpm})
     else:
         d = central["days"]
         s = pd.DataFrame({
-            "date": _ts_array(d),
+            "date": _dates(d),
             "lead_model": namesL[central["day_lead_id"]] if len(d) else [],
             "lead_capability": cL[central["day_lead_id"]] if len(d) else [],
             "trail_model": namesT[central["day_trail_id"]] if len(d) else [],
@@ -750,7 +767,7 @@ def _series_frames(method: str, central: dict[str, Any], namesL: np.ndarray, nam
         levels = pd.DataFrame({
             "level": lv,
             "lead_model": namesL[central["lead_id"]],
-            "lead_date": _ts_array(relL[central["lead_id"]]),
+            "lead_date": _dates(relL[central["lead_id"]]),
             "trail_model": namesT[central["trail_id"]],
             "trail_capability": cT[central["trail_id"]],
             "trail_reached_level": central["reached"],
@@ -773,6 +790,15 @@ def _check_common(level: float, dpm: float, uncertainty: str, frontier_draws: st
         raise IrtEloError(f"uncertainty={uncertainty!r}: use 'auto', 'draws' or 'sigma'")
     if frontier_draws not in ("recompute", "fixed"):
         raise IrtEloError(f"frontier_draws={frontier_draws!r}: use 'recompute' or 'fixed'")
+
+
+def _regrouped(caps: Capabilities, by: Any, unknown: str | None) -> Capabilities:
+    """``caps`` regrouped ``by`` (default: its own standard grouping, else open/closed) when either option is given."""
+    if by is None and unknown is None:
+        return caps
+    if by is None:
+        by = caps.grouping if caps.grouping != "custom" else "open"
+    return caps.regroup(by, unknown=unknown)
 
 
 def _use_draws(caps: Capabilities, uncertainty: str) -> bool:
@@ -804,25 +830,11 @@ def _z_level(level: float) -> float:
 
 def _days(dates: pd.Series) -> np.ndarray:
     """Dates as integer days since 1970-01-01 (NaT -> a huge sentinel never inside a window)."""
-    d = pd.to_datetime(dates)
-    out = d.to_numpy("datetime64[D]").astype(np.int64)
-    return np.where(d.isna().to_numpy(), np.iinfo(np.int64).max // 2, out)
-
-
-def _day(ts: pd.Timestamp) -> int:
-    return int(np.datetime64(pd.Timestamp(ts).date(), "D").astype(np.int64))
+    return np.where(pd.isna(dates).to_numpy(), np.iinfo(np.int64).max // 2, _day_array(dates))
 
 
 def _ts(day: int | np.integer) -> pd.Timestamp:
     return pd.Timestamp(np.datetime64(int(day), "D"))
-
-
-def _ts_array(days: np.ndarray) -> pd.DatetimeIndex:
-    return pd.to_datetime(np.asarray(days, dtype=np.int64).astype("datetime64[D]"))
-
-
-def _fmt(ts: Any) -> str | None:
-    return None if ts is None or pd.isna(ts) else pd.Timestamp(ts).strftime("%Y-%m-%d")
 
 
 def _nanpercentile_cols(x: np.ndarray, q: list[float]) -> np.ndarray:
@@ -846,13 +858,7 @@ def _pct(x: np.ndarray, q: list[float]) -> tuple[float, float]:
     return float(lo), float(hi)
 
 
-def _norm(s: str) -> str:
-    return "".join(ch for ch in str(s).lower() if ch.isalnum())
-
-
 def _json(v: Any) -> Any:
-    import math
-
     if isinstance(v, dict):
         return {str(k): _json(x) for k, x in v.items()}
     if isinstance(v, (list, tuple, np.ndarray)):
@@ -870,6 +876,11 @@ def _json(v: Any) -> Any:
     if v is None or v is pd.NA or v is pd.NaT:
         return None
     return v
+
+
+def _records(df: pd.DataFrame | None) -> list[dict[str, Any]] | None:
+    """Rows of a frame as JSON-ready dicts (NaN/NA -> None, dates -> YYYY-MM-DD); None for no frame."""
+    return None if df is None else [{str(k): _json(v) for k, v in r.items()} for r in df.to_dict(orient="records")]
 
 
 __all__ = ["GapResult", "gap", "model_lag", "criterion_table", "thresholds", "METHODS", "CRITERIA", "PUBLISHED",

@@ -123,7 +123,17 @@ def filter_sources(table: ScoreTable, which: str | Iterable[str] = "all") -> Sco
 
 @dataclass(frozen=True, eq=False)
 class OffsetDesign:
-    """Cells of a score table with the offset each cell carries (``offset_idx`` = -1: none)."""
+    """Cells of a score table with the offset each cell carries (``offset_idx`` = -1: none).
+
+    Examples
+    --------
+    Two models on one benchmark (slope fixed at 1); the second model's cell carries offset 0:
+
+    >>> d = OffsetDesign(M.Layout(2, 1, np.array([1.0])), np.array([0, 1]), np.array([0, 0]), np.array([-1, 0]), 1)
+    >>> x = np.array([0.0, 0.0, 0.0, 1.0])  # theta_0, theta_1, delta_0, gamma_0
+    >>> d.linear_predictor(x).tolist()
+    [0.0, 1.0]
+    """
 
     layout: M.Layout
     model_idx: np.ndarray
@@ -186,7 +196,19 @@ def _penalty(x: np.ndarray, design: OffsetDesign, lam: float, form: M.PenaltyFor
 
 def offset_objective(x: np.ndarray, design: OffsetDesign, y: np.ndarray, w: np.ndarray, loss: str, lam: float,
                      form: M.PenaltyForm, hess: bool = True) -> tuple[float, np.ndarray, np.ndarray | None]:
-    """Value, gradient and Gauss-Newton (least squares) or Fisher (binomial/Bernoulli) matrix."""
+    """Value, gradient and Gauss-Newton (least squares) or Fisher (binomial/Bernoulli) matrix.
+
+    Examples
+    --------
+    The design of :class:`OffsetDesign`'s example with both scores 0.5: the value is ``(sigmoid(1) - 0.5)^2 / 2``
+    and the offset's gradient ``(sigmoid(1) - 0.5) sigmoid(1) (1 - sigmoid(1))``:
+
+    >>> d = OffsetDesign(M.Layout(2, 1, np.array([1.0])), np.array([0, 1]), np.array([0, 0]), np.array([-1, 0]), 1)
+    >>> f, g, H = offset_objective(np.array([0.0, 0.0, 0.0, 1.0]), d, np.full(2, 0.5), np.ones(2), "least_squares",
+    ...                            0.0, "l2")
+    >>> round(f, 6), round(float(g[-1]), 6), H.shape
+    (0.026694, 0.045429, (4, 4))
+    """
     z = design.linear_predictor(x)
     p = expit(z)
     if loss == "least_squares":
@@ -211,6 +233,15 @@ def offset_objective(x: np.ndarray, design: OffsetDesign, y: np.ndarray, w: np.n
 
 def offset_value(x: np.ndarray, design: OffsetDesign, y: np.ndarray, w: np.ndarray, loss: str, lam: float,
                  form: M.PenaltyForm) -> float:
+    """The value of :func:`offset_objective` alone (for the solver's step acceptance).
+
+    Examples
+    --------
+    >>> d = OffsetDesign(M.Layout(2, 1, np.array([1.0])), np.array([0, 1]), np.array([0, 0]), np.array([-1, 0]), 1)
+    >>> round(offset_value(np.array([0.0, 0.0, 0.0, 1.0]), d, np.full(2, 0.5), np.ones(2), "least_squares", 0.0,
+    ...                    "l2"), 6)
+    0.026694
+    """
     z = design.linear_predictor(x)
     if loss == "least_squares":
         r = expit(z) - y
@@ -399,6 +430,15 @@ def offset_bootstrap(fitter: SourceOffsetFitter, n_boot: int = 200, seed: int = 
 
     Returns ``(capability_draws, offset_draws)``, draws x models and draws x offsets, on the output scale. Runs
     through :func:`irt_elo.executor.parallel_map`.
+
+    Examples
+    --------
+    >>> from irt_elo import Fitter
+    >>> from irt_elo.datasets import load_epoch_eci
+    >>> f = SourceOffsetFitter(Fitter.from_preset("caisi")).fit(load_epoch_eci())
+    >>> caps, offs = offset_bootstrap(f, n_boot=2, seed=1)
+    >>> caps.shape == (2, len(f.capability_)), offs.columns.tolist()
+    (True, ['open, reported'])
     """
     from .executor import parallel_map
 
@@ -476,8 +516,8 @@ def harness_control(data: ScoreTable | None = None, spec: Any = "eci", questions
     Examples
     --------
     >>> r = harness_control(n_boot=4, questions=[])
-    >>> r.offsets["offset"].index.tolist()
-    [0]
+    >>> r.offsets["offset"].tolist(), r.offsets["scale"].tolist()
+    (['open, reported'], ['ECI'])
     """
     from .compare import QUESTIONS, MethodSpec, _load, run_method
 
@@ -503,7 +543,7 @@ def harness_control(data: ScoreTable | None = None, spec: Any = "eci", questions
     by_source = pd.DataFrame(rows)
 
     base = spec.fitter()
-    off = SourceOffsetFitter(base, scheme=scheme).fit(spec_table(table, spec))
+    off = SourceOffsetFitter(base, scheme=scheme).fit(filter_sources(table, spec.sources))
     cap_draws = off_draws = None
     if n_boot:
         cap_draws, off_draws = offset_bootstrap(off, n_boot, seed, n_jobs=n_jobs, scheduler=scheduler,
@@ -549,11 +589,6 @@ def harness_control(data: ScoreTable | None = None, spec: Any = "eci", questions
     rerun = pd.DataFrame(rr)
     verdict = _verdict(rerun, offsets, level)
     return HarnessResult(by_source, offsets, rerun, verdict, table.name, spec.name, int(n_boot), level)
-
-
-def spec_table(table: ScoreTable, spec: Any) -> ScoreTable:
-    """The rows a method uses (its source filter), before its own fitter filters."""
-    return filter_sources(table, spec.sources)
 
 
 def _verdict(rerun: pd.DataFrame, offsets: pd.DataFrame, level: float) -> str:

@@ -61,7 +61,7 @@ from scipy.special import expit, logsumexp
 
 from .errors import IrtEloError, did_you_mean
 from ._threads import blas_threads
-from .fit import RankedModelMixin
+from .fit import OptionsMixin, RankedModelMixin
 from .responses import ResponseTable, responses_from_frame
 from .scale import ELO_3X_PER_LOGIT, Elo, ScaleSpec, make_scale
 
@@ -182,6 +182,12 @@ def item_data(model_idx: np.ndarray, item_idx: np.ndarray, y: np.ndarray, w: np.
     """Sort responses by model and build the weight matrices used by the EM.
 
     Every model needs at least one response (``ResponseTable`` guarantees it).
+
+    Examples
+    --------
+    >>> d = item_data(np.array([1, 0, 1]), np.array([0, 1, 1]), np.array([1., 0., 1.]), None, 2, 2)
+    >>> d.counts.tolist(), d.model_idx.tolist(), d.W.tolist()  # 3 of 4 cells answered: dense products
+    ([1, 2], [0, 1, 1], [[0.0, 1.0], [1.0, 1.0]])
     """
     mi = np.asarray(model_idx, dtype=np.intp)
     if mi.size > 1 and (np.diff(mi) < 0).any():
@@ -299,6 +305,15 @@ def mstep_2pl(Nq: np.ndarray, Rq: np.ndarray, X: np.ndarray, a: np.ndarray, c: n
 
     ``Nq``/``Rq`` are the expected numbers of responses / correct responses of each item at each node. A couple
     of Newton steps from the previous EM iterate suffice (an ECM step; the EM does not need an exact M-step).
+
+    Examples
+    --------
+    >>> X = np.array([-1.0, 0.0, 1.0])
+    >>> Nq = np.array([[10.0, 10.0, 10.0]])
+    >>> Rq = Nq * 1 / (1 + np.exp(-(2.0 * X - 0.5)))  # expected counts of an item with slope 2, intercept -0.5
+    >>> a, c = mstep_2pl(Nq, Rq, X, np.ones(1), np.zeros(1), ItemPriors(None, None), n_newton=20)
+    >>> np.round([a[0], c[0]], 6).tolist()
+    [2.0, -0.5]
     """
     a, c = a.copy(), c.copy()
     # Nodes that carry no expected response (far tails) drop out of every sum.
@@ -349,7 +364,17 @@ def mstep_2pl(Nq: np.ndarray, Rq: np.ndarray, X: np.ndarray, a: np.ndarray, c: n
 
 def mstep_1pl(Nq: np.ndarray, Rq: np.ndarray, X: np.ndarray, s: float, c: np.ndarray, priors: ItemPriors,
               n_newton: int = 3) -> tuple[float, np.ndarray]:
-    """M-step for a 1PL: intercepts ``c_i`` and the shared scale ``s`` by arrowhead Newton, global step halving."""
+    """M-step for a 1PL: intercepts ``c_i`` and the shared scale ``s`` by arrowhead Newton, global step halving.
+
+    Examples
+    --------
+    >>> X = np.array([-1.0, 0.0, 1.0])
+    >>> Nq = np.full((2, 3), 10.0)
+    >>> Rq = Nq / (1 + np.exp(-(1.5 * X[None, :] + np.array([[0.5], [-1.0]]))))  # shared scale 1.5
+    >>> s, c = mstep_1pl(Nq, Rq, X, 1.0, np.zeros(2), ItemPriors(None, None), n_newton=20)
+    >>> round(s, 6), np.round(c, 6).tolist()
+    (1.5, [0.5, -1.0])
+    """
     c = c.copy()
     mass = Nq.sum(axis=0)
     live = mass > 1e-12 * mass.sum()
@@ -411,13 +436,27 @@ class MMLResult:
 
 
 def population_moments(H: np.ndarray, X: np.ndarray) -> tuple[float, float]:
-    """Mean and SD of the latent population implied by the models' grid posteriors (the PX-EM expansion step)."""
+    """Mean and SD of the latent population implied by the models' grid posteriors (the PX-EM expansion step).
+
+    Examples
+    --------
+    >>> H = np.array([[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]])  # one model sure to sit at -1, one at +1
+    >>> population_moments(H, np.array([-1.0, 0.0, 1.0]))
+    (0.0, 1.0)
+    """
     mu = float((H @ X).mean())
     return mu, float(np.sqrt(max(float((H @ (X * X)).mean()) - mu * mu, 1e-12)))
 
 
 def quadrature_grid(n: int, lim: float = THETA_LIM) -> tuple[np.ndarray, np.ndarray]:
-    """Equally spaced nodes on [-lim, lim] and log weights of a discretised N(0, 1)."""
+    """Equally spaced nodes on [-lim, lim] and log weights of a discretised N(0, 1).
+
+    Examples
+    --------
+    >>> x, log_w = quadrature_grid(5)
+    >>> x.tolist(), round(float(np.exp(log_w).sum()), 12), bool(log_w[2] == log_w.max())
+    ([-6.0, -3.0, 0.0, 3.0, 6.0], 1.0, True)
+    """
     x = np.linspace(-lim, lim, n)
     lw = -0.5 * x * x
     return x, lw - logsumexp(lw)
@@ -431,6 +470,14 @@ def e_step(data: ItemData, a: np.ndarray, c: np.ndarray, X: np.ndarray, log_w: n
     the second is one sparse product. A model whose posterior is narrower than the node spacing puts all its mass
     on the nearest node; for the item update that is rounding ``theta`` by at most half a spacing (see the module
     notes), and scores are recomputed off the grid by :func:`score_models`.
+
+    Examples
+    --------
+    >>> d = item_data(np.array([0, 0, 1, 1]), np.array([0, 1, 0, 1]), np.array([1., 1., 0., 0.]), None, 2, 2)
+    >>> X, log_w = quadrature_grid(61)
+    >>> H, loglik = e_step(d, np.ones(2), np.zeros(2), X, log_w)
+    >>> np.allclose(H.sum(axis=1), 1), bool((H @ X)[0] > 0 > (H @ X)[1])  # all right / all wrong
+    (True, True)
     """
     Z = a[:, None] * X[None, :] + c[:, None]
     lin = np.asarray(data.WY @ np.stack([a, c], axis=1).astype(np.float32), dtype=np.float64)  # sum_i w y (a_i, c_i)
@@ -462,6 +509,14 @@ def fit_mml(data: ItemData, *, one_pl: bool = False, n_quadrature: int = 61, pri
     scale direction, and with sharp posteriors all but stops there. ``accelerate`` wraps the map in SQUAREM
     (Varadhan & Roland 2008, scheme S3), keeping an extrapolation only if it shrinks the fixed-point residual.
     Stops when one map moves no parameter by more than ``tol``; ``n_iter`` counts maps.
+
+    Examples
+    --------
+    >>> from irt_elo.responses import simulate_responses
+    >>> t, truth = simulate_responses(300, 20, random_state=1)
+    >>> res = fit_mml(item_data(t.model_idx, t.item_idx, t.correct, None, t.n_models, t.n_items))
+    >>> res.converged, bool(np.corrcoef(-res.c / res.a, truth["difficulty"])[0, 1] > 0.95)
+    (True, True)
     """
     with _blas_threads(float(data.n_models) * data.n_items * n_quadrature):
         return _fit_mml(data, one_pl, n_quadrature, ItemPriors() if priors is None else priors, max_iter, tol,
@@ -648,6 +703,14 @@ def fit_jmap(data: ItemData, *, one_pl: bool = False, priors: ItemPriors | None 
     so each sweep centres the capabilities and, for a 2PL, rescales them to ``sigma = 1`` (slopes and intercepts
     adjusted so predictions are unchanged) — the same identification as the marginal fit. ``tol`` below 1e-6 is
     raised to 1e-6 (float32 rounding of the per-response sums).
+
+    Examples
+    --------
+    >>> from irt_elo.responses import simulate_responses
+    >>> t, truth = simulate_responses(300, 20, random_state=1)
+    >>> res = fit_jmap(item_data(t.model_idx, t.item_idx, t.correct, None, t.n_models, t.n_items))
+    >>> res.converged, bool(np.corrcoef(-res.c / res.a, truth["difficulty"])[0, 1] > 0.95)
+    (True, True)
     """
     priors = ItemPriors() if priors is None else priors
     t0 = time.perf_counter()
@@ -720,7 +783,7 @@ def fit_jmap(data: ItemData, *, one_pl: bool = False, priors: ItemPriors | None 
 # The fitter
 
 
-class ItemFitter(RankedModelMixin):
+class ItemFitter(OptionsMixin, RankedModelMixin):
     """1PL/2PL IRT on item-level binary responses (:class:`~irt_elo.responses.ResponseTable`).
 
     Parameters
@@ -837,16 +900,6 @@ class ItemFitter(RankedModelMixin):
                                 "scale": Elo(ELO_3X_PER_LOGIT), "name": "caisi-items"}
         return cls(**{**opts, **overrides})
 
-    def get_params(self) -> dict[str, Any]:
-        """Constructor options (scikit-learn style)."""
-        import inspect
-
-        return {k: getattr(self, k) for k in inspect.signature(type(self).__init__).parameters if k != "self"}
-
-    def clone(self, **overrides: Any) -> ItemFitter:
-        """An unfitted copy with some options changed."""
-        return type(self)(**{**self.get_params(), **overrides})
-
     def _check_options(self) -> None:
         if self.model not in ("2pl", "1pl"):
             raise IrtEloError(f"model must be '2pl' or '1pl', not {self.model!r}")
@@ -914,16 +967,22 @@ class ItemFitter(RankedModelMixin):
             # Benchmarks count equally by their items, so the weight is per item (independent of who answered).
             # Items not answered by every model still get their share: the normalisation is per response.
         else:
-            keys = [str(k) for k in wt]
-            benches = set(items["benchmark"].astype(str)) if "benchmark" in items else set()
-            if keys and all(k in benches for k in keys):
-                per = items["benchmark"].astype(str).map(lambda b: float(wt.get(b, 1.0)))
-            elif all(k in items.index for k in keys):
-                per = pd.Series([float(wt.get(i, 1.0)) for i in items.index], index=items.index)
+            try:
+                given = pd.Series({str(k): float(v) for k, v in wt.items()}, dtype=float)
+            except (TypeError, ValueError):
+                raise IrtEloError("weights: a mapping needs a number for each benchmark or item name") from None
+            benches = items["benchmark"].astype(str) if "benchmark" in items else pd.Series(dtype=str)
+            if len(given) and given.index.isin(benches).all():
+                per = benches.map(given).fillna(1.0)
+            elif given.index.isin(items.index.astype(str)).all():
+                per = pd.Series(items.index.astype(str).map(given), index=items.index).fillna(1.0)
             else:
-                bad = next(k for k in keys if k not in items.index and k not in benches)
-                cands = list(benches) + list(items.index[:1000])
-                raise IrtEloError(f"weights: {bad!r} is neither a benchmark nor an item{did_you_mean(bad, cands)}")
+                unknown = given.index[~given.index.isin(items.index.astype(str)) & ~given.index.isin(benches)]
+                if len(unknown):
+                    cands = list(pd.unique(benches)) + list(items.index[:1000])
+                    raise IrtEloError(f"weights: {unknown[0]!r} is neither a benchmark nor an item"
+                                      f"{did_you_mean(unknown[0], cands)}")
+                raise IrtEloError("weights: a mapping names either benchmarks or items, not a mix of both")
             if (per < 0).any() or not np.isfinite(per).all() or per.sum() <= 0:
                 raise IrtEloError("weights must be finite, non-negative and not all zero")
         per = per.to_numpy(dtype=float)
@@ -950,9 +1009,23 @@ class ItemFitter(RankedModelMixin):
 
     # -- fitting --------------------------------------------------------------------------------------------------
     def fit(self, data: ResponseTable | pd.DataFrame) -> ItemFitter:
-        """Fit item parameters and score every model. Returns ``self``."""
+        """Fit item parameters and score every model. Returns ``self``.
+
+        Parameters
+        ----------
+        data : ResponseTable or DataFrame
+            Item-level binary responses (a DataFrame is read with :func:`~irt_elo.responses.responses_from_frame`).
+
+        Examples
+        --------
+        >>> from irt_elo.responses import simulate_responses
+        >>> table, truth = simulate_responses(100, 30, model="1pl", random_state=0)
+        >>> f = ItemFitter(model="1pl").fit(table)
+        >>> f.converged_, bool(np.corrcoef(f.theta_, truth["theta"])[0, 1] > 0.85)
+        (True, True)
+        """
         t0 = time.perf_counter()
-        table = data if isinstance(data, ResponseTable) else responses_from_frame(data)
+        table = _as_responses(data)
         table.check_connected()
         one_pl = self.model == "1pl"
         w = self._response_weights(table)
@@ -1031,6 +1104,15 @@ class ItemFitter(RankedModelMixin):
             ``model``, ``capability``, ``capability_se``, ``n_responses``, ``proportion_correct``, model metadata.
         items : DataFrame
             ``item``, ``difficulty``, ``slope``, ``n_responses``, ``proportion_correct``, ``weight``, item metadata.
+
+        Examples
+        --------
+        >>> from irt_elo.responses import simulate_responses
+        >>> t, _ = simulate_responses(50, 10, model="1pl", random_state=0)
+        >>> f = ItemFitter(model="1pl").fit(t)
+        >>> models, items = f.frames("elo")
+        >>> round(float(models["capability"].mean()), 6), len(items)  # Elo: the mean model at 1000
+        (1000.0, 10)
         """
         self._check_fitted()
         lm = self.scale_ if scale is None else (make_scale(scale) if isinstance(scale, str) else scale).calibrate(
@@ -1056,7 +1138,16 @@ class ItemFitter(RankedModelMixin):
         return models, items
 
     def predict(self, models: Sequence[str] | None = None, items: Sequence[str] | None = None) -> pd.DataFrame:
-        """Probability of a correct response for each requested model × item (dense frame; subset large fits)."""
+        """Probability of a correct response for each requested model × item (dense frame; subset large fits).
+
+        Examples
+        --------
+        >>> from irt_elo.responses import simulate_responses
+        >>> t, _ = simulate_responses(50, 10, random_state=0)
+        >>> p = ItemFitter().fit(t).predict(models=["m00", "m01"])
+        >>> p.shape, bool(((p > 0) & (p < 1)).all().all())
+        ((2, 10), True)
+        """
         return self._predict_frame(models, items)
 
     def score(self, responses: ResponseTable | pd.DataFrame, method: Literal["eap", "map"] | None = None, *,
@@ -1092,10 +1183,12 @@ class ItemFitter(RankedModelMixin):
         (20, ['model', 'theta', 'theta_se'])
         """
         self._check_fitted()
-        new = responses if isinstance(responses, ResponseTable) else responses_from_frame(responses)
+        new = _as_responses(responses)
         method = method or ("eap" if self.method == "mml" else "map")
         if method not in ("eap", "map"):
             raise IrtEloError(f"method must be 'eap' or 'map', not {method!r}")
+        if unknown_items not in ("error", "ignore"):
+            raise IrtEloError(f"unknown_items must be 'error' or 'ignore', not {unknown_items!r}")
         pos = self.table_.item_names.get_indexer(new.item_names)
         if (pos < 0).any():
             unknown = new.item_names[pos < 0]
@@ -1139,6 +1232,15 @@ class ItemFitter(RankedModelMixin):
     def __repr__(self) -> str:
         state = f"fitted on {self.table_!r}" if hasattr(self, "theta_") else "not fitted"
         return f"ItemFitter(name={self.name!r}, model={self.model!r}, method={self.method!r}; {state})"
+
+
+def _as_responses(data: object) -> ResponseTable:
+    if isinstance(data, ResponseTable):
+        return data
+    if isinstance(data, pd.DataFrame):
+        return responses_from_frame(data)
+    raise IrtEloError(f"item-level fits take a ResponseTable or a DataFrame of responses, not {type(data).__name__}; "
+                      "for benchmark scores (a ScoreTable) use irt_elo.Fitter")
 
 
 __all__ = ["ItemFitter", "ItemPriors", "ItemData", "Segments", "item_data", "fit_mml", "fit_jmap", "score_models",

@@ -9,9 +9,10 @@ All parameters live in one flat vector ``x = [theta (M), delta (B), alpha_free (
 (the anchor benchmark, or every benchmark in a 1PL) are not in ``x``.
 
 This module holds, in one place, everything the fitters differentiate: the linear predictor and its sparse
-Jacobian, the least-squares residuals and Jacobian (Epoch's loss, for scipy's solvers), the ridge penalty, and
-value / gradient / Gauss-Newton or Fisher matrix of the least-squares and binomial objectives (for
-:mod:`irt_elo.optim`).
+Jacobian, the identification rule, the ridge penalty, the least-squares residuals and Jacobian (Epoch's loss, for
+scipy's solvers), and for every loss (least squares, binomial / fractional Bernoulli, beta) the penalised value,
+gradient and curvature (exact Hessian or Gauss-Newton / Fisher matrix) built from per-cell derivatives
+(:func:`loss_cells`), as arrow blocks (:func:`objective_blocks`) or one dense matrix (:func:`objective`).
 """
 from __future__ import annotations
 
@@ -34,6 +35,12 @@ class Layout:
     n_models, n_benchmarks : int
     fixed_slopes : ndarray of float, shape (n_benchmarks,)
         The value of each fixed slope, NaN where the slope is free.
+
+    Examples
+    --------
+    >>> lay = Layout.two_pl(3, 2, anchor=0)
+    >>> lay.n_params, [a.tolist() for a in lay.unpack(np.arange(6.0))]
+    (6, [[0.0, 1.0, 2.0], [3.0, 4.0], [1.0, 5.0]])
     """
 
     n_models: int
@@ -95,6 +102,12 @@ class Design:
 
     Each data row of dz/dx has non-zeros at theta_m, delta_b and (when free) alpha_b, already in column order,
     so a Jacobian is a new ``data`` vector over a shared ``indices``/``indptr``.
+
+    Examples
+    --------
+    >>> d = Design(Layout.one_pl(2, 1), np.array([0, 1]), np.array([0, 0]))
+    >>> d.predict(np.array([1.0, -1.0, 0.0])).round(4).tolist()
+    [0.7311, 0.2689]
     """
 
     layout: Layout
@@ -149,6 +162,37 @@ class Design:
 
 
 # ----------------------------------------------------------------------------------------------------------------
+# Identification: the fit is unchanged by a common shift of capabilities and difficulties and, for a 2PL, by a
+# common rescaling (slopes divided by the same factor). One rule for point fits and posterior draws alike.
+
+
+def identify(theta: np.ndarray, delta: np.ndarray, alpha: np.ndarray, *, two_pl: bool, anchor: int | None = None,
+             anchor_difficulty: float = 0.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pin down the scale of one parameter set (1-D arrays) or of many (one per row, e.g. posterior draws).
+
+    With an ``anchor`` benchmark (column index): shift so its difficulty equals ``anchor_difficulty``. Otherwise
+    centre capabilities to mean 0 and, for a 2PL with more than one model, scale them to SD 1 (population SD),
+    rescaling slopes so predictions are kept. Predictions ``alpha (theta - delta)`` are unchanged either way.
+
+    Examples
+    --------
+    >>> th, de, al = identify(np.array([1.0, 3.0]), np.array([2.0]), np.array([1.0]), two_pl=True)
+    >>> th.tolist(), de.tolist(), al.tolist()
+    ([-1.0, 1.0], [0.0], [1.0])
+    >>> identify(np.array([1.0, 3.0]), np.array([2.0, 0.5]), np.ones(2), two_pl=True, anchor=1)[0].tolist()
+    [0.5, 2.5]
+    """
+    theta, delta, alpha = (np.asarray(v, dtype=float) for v in (theta, delta, alpha))
+    if anchor is not None:
+        shift = delta[..., anchor:anchor + 1] - anchor_difficulty
+        return theta - shift, delta - shift, alpha.copy()
+    mu = theta.mean(axis=-1, keepdims=True)
+    sd = theta.std(axis=-1, keepdims=True) if (two_pl and theta.shape[-1] > 1) else np.ones_like(mu)
+    sd = np.where(sd > 0, sd, 1.0)
+    return (theta - mu) / sd, (delta - mu) / sd, alpha * sd
+
+
+# ----------------------------------------------------------------------------------------------------------------
 # Ridge penalty: P(x), normalised by the parameter count as in Epoch's fit.
 
 
@@ -158,6 +202,12 @@ def penalty(x: np.ndarray, layout: Layout, form: PenaltyForm = "l2") -> tuple[fl
     ``'l2'``: sum of squares of every free parameter (capabilities, difficulties and free slopes: Epoch's ridge,
     which shrinks slopes toward 0). ``'log_slope'``: squares of capabilities and difficulties plus ``log(alpha)^2``
     (shrinks slopes toward 1). ``'none'``: zero.
+
+    Examples
+    --------
+    >>> lay = Layout.two_pl(1, 2, anchor=0)
+    >>> penalty(np.array([1.0, 2.0, 0.0, np.e]), lay, "log_slope")[0]
+    6.0
     """
     if form == "none":
         return 0.0, np.zeros_like(x)
@@ -171,13 +221,86 @@ def penalty(x: np.ndarray, layout: Layout, form: PenaltyForm = "l2") -> tuple[fl
     raise ValueError(f"unknown penalty form {form!r}; use 'l2', 'log_slope' or 'none'")
 
 
+def penalty_hessian(x: np.ndarray, layout: Layout, form: PenaltyForm = "l2", exact: bool = True) -> np.ndarray:
+    """Diagonal of the Hessian of ``P`` (it is diagonal).
+
+    With ``exact=False`` the log-slope term gets its Gauss-Newton curvature ``2 / alpha^2`` instead of the exact
+    ``2 (1 - log alpha) / alpha^2``, which turns negative for slopes above e; the rest is exact either way.
+
+    Examples
+    --------
+    >>> lay = Layout.two_pl(1, 2, anchor=0)
+    >>> penalty_hessian(np.array([1.0, 2.0, 0.0, np.e]), lay, "log_slope").round(12).tolist()
+    [2.0, 2.0, 2.0, 0.0]
+    """
+    if form == "none":
+        return np.zeros_like(x)
+    d = np.full_like(x, 2.0)
+    if form == "log_slope":
+        k = layout.n_models + layout.n_benchmarks
+        d[k:] = 2.0 * ((1.0 - np.log(x[k:])) if exact else 1.0) / x[k:] ** 2
+    return d
+
+
+def penalty_curvature(x: np.ndarray, layout: Layout, form: PenaltyForm = "l2") -> np.ndarray:
+    """Diagonal of a positive semi-definite curvature of ``P``: :func:`penalty_hessian` with ``exact=False``.
+
+    Examples
+    --------
+    >>> lay = Layout.two_pl(1, 2, anchor=0)
+    >>> penalty_curvature(np.array([1.0, 2.0, 0.0, 2.0]), lay, "log_slope").tolist()
+    [2.0, 2.0, 2.0, 0.5]
+    """
+    return penalty_hessian(x, layout, form, exact=False)
+
+
+def add_penalty(x: np.ndarray, layout: Layout, lam: float, form: PenaltyForm, f: float,
+                g: np.ndarray | None = None, blocks: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+                exact: bool = False) -> tuple[float, np.ndarray | None, tuple[np.ndarray, np.ndarray, np.ndarray] | None]:
+    """Add the ridge ``0.5 * lam * P(x) / n_params`` to a loss value and, when given, its gradient and arrow blocks
+    ``(D, C, E)`` (:func:`hessian_blocks`; exact penalty Hessian or, with ``exact=False``, :func:`penalty_curvature`).
+
+    Examples
+    --------
+    >>> lay = Layout.one_pl(1, 1)
+    >>> f, g, _ = add_penalty(np.array([1.0, 2.0]), lay, 4.0, "l2", 0.0, np.zeros(2))
+    >>> f, g.tolist()  # 0.5 * 4 * 5 / 2, its gradient 4 x / 2
+    (5.0, [2.0, 4.0])
+    """
+    if not (lam > 0 and form != "none"):
+        return f, g, blocks
+    c = 0.5 * lam / layout.n_params
+    pen, pgrad = penalty(x, layout, form)
+    f = f + c * pen
+    if g is not None:
+        g = g + c * pgrad
+    if blocks is not None:
+        D, C, E = blocks
+        ph = c * penalty_hessian(x, layout, form, exact=exact)
+        m = layout.n_models
+        E = E.copy()
+        E[np.diag_indices_from(E)] += ph[m:]
+        blocks = (D + ph[:m], C, E)
+    return f, g, blocks
+
+
 # ----------------------------------------------------------------------------------------------------------------
-# Least squares on the probability scale (Epoch's loss). Residual vector: sqrt(w) * (p - y), then one extra
-# residual sqrt(lam * P / n_params), so 0.5 * ||r||^2 = 0.5 * sum w (p - y)^2 + 0.5 * lam * P / n_params.
+# Least squares on the probability scale (Epoch's loss) in scipy's residual form. Residual vector:
+# sqrt(w) * (p - y), then one extra residual sqrt(lam * P / n_params), so 0.5 * ||r||^2 is :func:`objective_value`.
 
 
 def ls_residuals(x: np.ndarray, design: Design, y: np.ndarray, sqrt_w: np.ndarray | None,
                  lam: float, form: PenaltyForm) -> np.ndarray:
+    """Residuals ``sqrt(w) (p - y)`` and, with a penalty, one more: ``sqrt(lam P / n_params)``.
+
+    ``0.5 * ||r||^2`` is the penalised least-squares loss (:func:`ls_value` with ``w = sqrt_w**2``).
+
+    Examples
+    --------
+    >>> d = Design(Layout.one_pl(1, 1), np.array([0]), np.array([0]))
+    >>> ls_residuals(np.array([0.0, 0.0]), d, np.array([0.25]), None, 0.0, "none").tolist()
+    [0.25]
+    """
     r = design.predict(x) - y
     if sqrt_w is not None:
         r = r * sqrt_w
@@ -189,6 +312,14 @@ def ls_residuals(x: np.ndarray, design: Design, y: np.ndarray, sqrt_w: np.ndarra
 
 def ls_jacobian(x: np.ndarray, design: Design, y: np.ndarray, sqrt_w: np.ndarray | None,
                 lam: float, form: PenaltyForm) -> sparse.csr_matrix:
+    """Sparse Jacobian of :func:`ls_residuals` (for scipy's ``least_squares``).
+
+    Examples
+    --------
+    >>> d = Design(Layout.one_pl(1, 1), np.array([0]), np.array([0]))
+    >>> ls_jacobian(np.array([0.0, 0.0]), d, np.array([0.25]), None, 0.0, "none").toarray().tolist()
+    [[0.25, -0.25]]
+    """
     p = design.predict(x)
     scale = p * (1.0 - p)
     if sqrt_w is not None:
@@ -206,101 +337,136 @@ def ls_jacobian(x: np.ndarray, design: Design, y: np.ndarray, sqrt_w: np.ndarray
 
 
 # ----------------------------------------------------------------------------------------------------------------
-# Objectives for the Newton solver (:mod:`irt_elo.optim`): value, gradient and a PSD curvature matrix.
-# Binomial with y the observed fraction and n trials: -log L = sum w n [log(1 + e^z) - y z] (+ const),
-# d/dz = w n (p - y), Fisher weight w n p (1 - p). A fractional Bernoulli is the same with n = 1.
-
-
-def penalty_curvature(x: np.ndarray, layout: Layout, form: PenaltyForm = "l2") -> np.ndarray:
-    """Diagonal of a positive semi-definite curvature of ``P``: exact for 'l2'; Gauss-Newton (2/alpha^2) for
-    the log-slope term, whose exact second derivative turns negative for alpha > e."""
-    if form == "none":
-        return np.zeros_like(x)
-    d = np.full_like(x, 2.0)
-    if form == "log_slope":
-        k = layout.n_models + layout.n_benchmarks
-        d[k:] = 2.0 / x[k:] ** 2
-    return d
-
-
-def _add_penalty(f: float, g: np.ndarray, H: np.ndarray | None, x: np.ndarray, layout: Layout,
-                 lam: float, form: PenaltyForm, exact: bool = False) -> tuple[float, np.ndarray, np.ndarray | None]:
-    """Add ``0.5 * lam * P / n_params`` to a value, gradient and (if given) curvature: the PSD Gauss-Newton
-    curvature of ``P`` (:func:`penalty_curvature`), or its exact Hessian (:func:`penalty_hessian`)."""
-    if lam > 0 and form != "none":
-        c = 0.5 * lam / layout.n_params
-        pen, pgrad = penalty(x, layout, form)
-        f += c * pen
-        g = g + c * pgrad
-        if H is not None:
-            H[np.diag_indices_from(H)] += c * (penalty_hessian if exact else penalty_curvature)(x, layout, form)
-    return f, g, H
-
-
-def ls_value(x: np.ndarray, design: Design, y: np.ndarray, w: np.ndarray | None, lam: float,
-             form: PenaltyForm) -> float:
-    """``0.5 * sum w (p - y)^2 + 0.5 * lam * P / n_params`` (the cost of :func:`ls_residuals`)."""
-    r = design.predict(x) - y
-    f = 0.5 * float((r * r) @ (np.ones_like(r) if w is None else w))
-    if lam > 0 and form != "none":
-        f += 0.5 * lam * penalty(x, design.layout, form)[0] / design.layout.n_params
-    return f
-
-
-def ls_objective(x: np.ndarray, design: Design, y: np.ndarray, w: np.ndarray | None, lam: float,
-                 form: PenaltyForm, hess: bool = True) -> tuple[float, np.ndarray, np.ndarray | None]:
-    """Least-squares value, gradient and (if ``hess``) Gauss-Newton matrix ``J^T W J`` + penalty curvature."""
-    p = design.predict(x)
-    r = p - y
-    wr = r if w is None else w * r
-    f = 0.5 * float(r @ wr)
-    jp = design.dz_dx(x, p * (1.0 - p))  # dp/dx
-    g = jp.T @ wr
-    H = None
-    if hess:
-        jw = jp if w is None else jp.multiply(w[:, None]).tocsr()
-        H = (jp.T @ jw).toarray()
-    return _add_penalty(f, g, H, x, design.layout, lam, form)
-
-
-def binomial_value(x: np.ndarray, design: Design, y: np.ndarray, weight: np.ndarray, lam: float,
-                   form: PenaltyForm) -> float:
-    z = design.linear_predictor(x)
-    f = -float(weight @ (y * log_expit(z) + (1.0 - y) * log_expit(-z)))
-    if lam > 0 and form != "none":
-        f += 0.5 * lam * penalty(x, design.layout, form)[0] / design.layout.n_params
-    return f
-
-
-def binomial_objective(x: np.ndarray, design: Design, y: np.ndarray, weight: np.ndarray, lam: float,
-                       form: PenaltyForm, hess: bool = True) -> tuple[float, np.ndarray, np.ndarray | None]:
-    """Binomial negative log-likelihood, gradient and (if ``hess``) Fisher information + penalty curvature."""
-    z = design.linear_predictor(x)
-    p = expit(z)
-    f = -float(weight @ (y * log_expit(z) + (1.0 - y) * log_expit(-z)))
-    jz = design.dz_dx(x)
-    g = jz.T @ (weight * (p - y))
-    H = None
-    if hess:
-        js = design.dz_dx(x, np.sqrt(weight * p * (1.0 - p)))
-        H = (js.T @ js).toarray()
-    return _add_penalty(f, g, H, x, design.layout, lam, form)
-
-
-# ----------------------------------------------------------------------------------------------------------------
-# Exact second derivatives. Every loss here is a sum over cells of l_i(z_i), so its Hessian is
-#     sum_i l''_i dz_i dz_i^T  +  sum_i l'_i d2z_i,
+# Every loss is a sum over cells of l_i(z_i), so its derivatives are
+#     gradient = sum_i l'_i dz_i,        Hessian = sum_i l''_i dz_i dz_i^T  +  sum_i l'_i d2z_i,
 # where dz_i has non-zeros (alpha, -alpha, theta - delta) at (theta_m, delta_b, alpha_b) and the only second
-# derivatives of z are d2z/dtheta_m dalpha_b = 1 and d2z/ddelta_b dalpha_b = -1. The Gauss-Newton / Fisher matrices
-# above drop the second sum (and, for least squares, the residual part of l''); near the optimum of a problem with
-# non-zero residuals that costs Newton its quadratic convergence and biases the observed information.
+# derivatives of z are d2z/dtheta_m dalpha_b = 1 and d2z/ddelta_b dalpha_b = -1. :func:`loss_cells` gives the per-cell
+# l, l' and l'' (exact, or the Gauss-Newton / Fisher l'' that keeps the matrix positive semi-definite: then the second
+# sum is dropped too). :func:`gradient_blocks` and :func:`hessian_blocks` sum them; everything else is built on these.
+#
+# Least squares: l = 0.5 w (p - y)^2. Binomial with y the observed fraction of n trials: l = w n [log(1 + e^z) - y z]
+# (+ const), l' = w n (p - y), l'' = w n p (1 - p) (exact and Fisher agree: canonical link); a fractional Bernoulli is
+# the same with n = 1. Beta (mean-precision parameterisation, Ferrari & Cribari-Neto 2004) for aggregate scores whose
+# number of questions is unknown: y ~ Beta(mu phi, (1 - mu) phi), mu = sigmoid(z), Var(y) = mu (1 - mu) / (1 + phi).
+# A binomial fraction over n questions has variance mu (1 - mu) / n, so phi plays the role of n - 1 and the
+# likelihood carries roughly as much information per cell as the binomial one: the ridge is not inflated.
+# For least squares and the beta, l is a function of mu = sigmoid(z), so l'' = l_mumu mu'^2 + l_mu mu'' with
+# mu' = mu (1 - mu) and mu'' = mu' (1 - 2 mu); Gauss-Newton / Fisher keeps the first term (with the expected l_mumu).
+
+LOSSES = ("least_squares", "binomial", "bernoulli", "beta")
 
 
-def assemble_hessian(x: np.ndarray, design: Design, curv: np.ndarray, grad: np.ndarray | None = None) -> np.ndarray:
-    """Dense ``sum_i curv_i dz_i dz_i^T + sum_i grad_i d2z_i`` (``curv``, ``grad``: per-cell d2l/dz2, dl/dz).
+def _beta_loglik(z: np.ndarray, y: np.ndarray, phi: np.ndarray) -> np.ndarray:
+    """Per-cell beta log-likelihood at linear predictors ``z``."""
+    from scipy.special import gammaln
 
-    Built block by block with ``bincount`` (the theta-theta, delta-delta and alpha-alpha blocks are diagonal), so the
-    cost is O(cells + n_params^2) without a sparse matrix product.
+    a, b = expit(z) * phi, expit(-z) * phi  # expit(-z) = 1 - mu without cancellation
+    return gammaln(phi) - gammaln(a) - gammaln(b) + (a - 1.0) * np.log(y) + (b - 1.0) * np.log1p(-y)
+
+
+def _loss_value(z: np.ndarray, y: np.ndarray, w: np.ndarray, loss: str, phi: np.ndarray | None) -> float:
+    if loss == "least_squares":
+        r = expit(z) - y
+        return 0.5 * float(r @ (w * r))
+    if loss in ("binomial", "bernoulli"):
+        return -float(w @ (y * log_expit(z) + (1.0 - y) * log_expit(-z)))
+    if loss == "beta":
+        return -float(w @ _beta_loglik(z, y, phi))
+    raise ValueError(f"unknown loss {loss!r}; use one of {', '.join(LOSSES)}")
+
+
+def loss_cells(x: np.ndarray, design: Design, y: np.ndarray, weight: np.ndarray | None, loss: str,
+               phi: np.ndarray | None = None, exact: bool = True) -> tuple[float, np.ndarray, np.ndarray]:
+    """Unpenalised loss value, per-cell ``dl/dz`` and per-cell ``d2l/dz2``.
+
+    Parameters
+    ----------
+    x : ndarray
+        Parameter vector.
+    design : Design
+    y : ndarray
+        Observed scores (fractions).
+    weight : ndarray or None
+        Per-cell weight (for the binomial already multiplied by the number of trials); None means 1.
+    loss : {'least_squares', 'binomial', 'bernoulli', 'beta'}
+    phi : ndarray, optional
+        Per-cell beta precision (beta loss only).
+    exact : bool
+        Exact ``d2l/dz2``, or the Gauss-Newton / Fisher one (non-negative).
+
+    Returns
+    -------
+    f : float
+    gz, curv : ndarray
+        ``dl/dz`` and ``d2l/dz2`` per cell.
+
+    Examples
+    --------
+    >>> d = Design(Layout.one_pl(1, 1), np.array([0]), np.array([0]))
+    >>> f, gz, curv = loss_cells(np.zeros(2), d, np.array([0.75]), None, "bernoulli")
+    >>> round(f, 6), gz.tolist(), curv.tolist()
+    (0.693147, [-0.25], [0.25])
+    """
+    z = design.linear_predictor(x)
+    w = np.ones_like(y) if weight is None else weight
+    f = _loss_value(z, y, w, loss, phi)
+    if loss in ("binomial", "bernoulli"):
+        p = expit(z)
+        return f, w * (p - y), w * p * (1.0 - p)
+    if loss == "least_squares":
+        mu = expit(z)
+        d1 = mu * (1.0 - mu)
+        gz = w * (mu - y) * d1
+        curv = w * d1 * d1
+    else:  # beta
+        from scipy.special import digamma, polygamma
+
+        mu, nu = expit(z), expit(-z)
+        a, b = mu * phi, nu * phi
+        d1 = mu * nu
+        gz = w * phi * (digamma(a) - digamma(b) - np.log(y) + np.log1p(-y)) * d1
+        curv = w * phi * phi * (polygamma(1, a) + polygamma(1, b)) * d1 * d1  # l_mumu is free of y: exact = Fisher
+    if exact:
+        curv = curv + gz * (1.0 - 2.0 * mu)  # + l_mu mu''
+    return f, gz, curv
+
+
+def gradient_blocks(x: np.ndarray, design: Design, gz: np.ndarray) -> np.ndarray:
+    """``dz/dx^T gz``: the gradient from per-cell ``dl/dz`` (same as ``design.dz_dx(x).T @ gz``, without a sparse
+    matrix).
+
+    Examples
+    --------
+    >>> d = Design(Layout.two_pl(2, 1), np.array([0, 1]), np.array([0, 0]))
+    >>> gradient_blocks(np.array([1.0, -1.0, 0.5, 2.0]), d, np.array([1.0, 1.0])).tolist()
+    [2.0, 2.0, -4.0, -1.0]
+    """
+    lay = design.layout
+    m, b, nf = lay.n_models, lay.n_benchmarks, lay.n_free_slopes
+    theta, delta, alpha = lay.unpack(x)
+    mi, bi = design.model_idx, design.bench_idx
+    ga = gz * alpha[bi]
+    parts = [np.bincount(mi, ga, m), -np.bincount(bi, ga, b)]
+    if nf:
+        has = design.has_slope
+        parts.append(np.bincount(lay.free_pos[bi[has]], gz[has] * (theta[mi[has]] - delta[bi[has]]), nf))
+    return np.concatenate(parts)
+
+
+def hessian_blocks(x: np.ndarray, design: Design, curv: np.ndarray, grad: np.ndarray | None = None
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``sum_i curv_i dz_i dz_i^T + sum_i grad_i d2z_i`` in arrow form ``(D, C, E)``.
+
+    Each cell involves one model, so the capability block is diagonal: ``D`` (M,) is its diagonal, ``C`` (M, K) the
+    capability x (difficulty, slope) block and ``E`` (K, K) the (difficulty, slope) block, K = B + F. Built with
+    ``bincount``: O(cells + M K + K^2), no sparse product. ``grad=None`` drops the second sum (Gauss-Newton).
+
+    Examples
+    --------
+    >>> d = Design(Layout.one_pl(2, 1), np.array([0, 1]), np.array([0, 0]))
+    >>> D, C, E = hessian_blocks(np.zeros(3), d, np.array([1.0, 2.0]))
+    >>> D.tolist(), C.tolist(), E.tolist()
+    ([1.0, 2.0], [[-1.0], [-2.0]], [[3.0]])
     """
     lay = design.layout
     m, b, nf = lay.n_models, lay.n_benchmarks, lay.n_free_slopes
@@ -308,13 +474,11 @@ def assemble_hessian(x: np.ndarray, design: Design, curv: np.ndarray, grad: np.n
     mi, bi = design.model_idx, design.bench_idx
     a = alpha[bi]
     caa = curv * a * a
-    H = np.zeros((lay.n_params, lay.n_params))
-    d = np.arange
-    H[d(m), d(m)] = np.bincount(mi, caa, m)
-    H[m + d(b), m + d(b)] = np.bincount(bi, caa, b)
-    tb = np.bincount(mi * b + bi, -caa, m * b).reshape(m, b)
-    H[:m, m:m + b] = tb
-    H[m:m + b, :m] = tb.T
+    D = np.bincount(mi, caa, m)
+    C = np.empty((m, b + nf))
+    C[:, :b] = np.bincount(mi * b + bi, -caa, m * b).reshape(m, b)
+    E = np.zeros((b + nf, b + nf))
+    E[np.arange(b), np.arange(b)] = np.bincount(bi, caa, b)
     if nf:
         has = design.has_slope
         k = lay.free_pos[bi[has]]
@@ -322,105 +486,138 @@ def assemble_hessian(x: np.ndarray, design: Design, curv: np.ndarray, grad: np.n
         cross = curv[has] * a[has] * u
         if grad is not None:
             cross = cross + grad[has]
-        ta = np.bincount(mi[has] * nf + k, cross, m * nf).reshape(m, nf)
+        C[:, b:] = np.bincount(mi[has] * nf + k, cross, m * nf).reshape(m, nf)
         da = np.bincount(bi[has] * nf + k, -cross, b * nf).reshape(b, nf)
-        s = m + b
-        H[:m, s:] = ta
-        H[s:, :m] = ta.T
-        H[m:s, s:] = da
-        H[s:, m:s] = da.T
-        H[s + d(nf), s + d(nf)] = np.bincount(k, curv[has] * u * u, nf)
-    return H
+        E[:b, b:] = da
+        E[b:, :b] = da.T
+        E[b + np.arange(nf), b + np.arange(nf)] = np.bincount(k, curv[has] * u * u, nf)
+    return D, C, E
 
 
-def penalty_hessian(x: np.ndarray, layout: Layout, form: PenaltyForm = "l2") -> np.ndarray:
-    """Diagonal of the exact Hessian of ``P`` (may be negative for 'log_slope' with a slope above e)."""
-    if form == "none":
-        return np.zeros_like(x)
-    d = np.full_like(x, 2.0)
-    if form == "log_slope":
-        k = layout.n_models + layout.n_benchmarks
-        d[k:] = 2.0 * (1.0 - np.log(x[k:])) / x[k:] ** 2
-    return d
+def dense_hessian(D: np.ndarray, C: np.ndarray, E: np.ndarray) -> np.ndarray:
+    """The dense symmetric matrix ``[[diag(D), C], [C^T, E]]`` of arrow blocks.
 
-
-def ls_newton(x: np.ndarray, design: Design, y: np.ndarray, w: np.ndarray | None, lam: float,
-              form: PenaltyForm, hess: bool = True) -> tuple[float, np.ndarray, np.ndarray | None]:
-    """Least-squares value, gradient and exact Hessian (same value and gradient as :func:`ls_objective`)."""
-    p = design.predict(x)
-    r = p - y
-    ww = np.ones_like(r) if w is None else w
-    d1 = p * (1.0 - p)
-    f = 0.5 * float(r @ (ww * r))
-    gz = ww * r * d1  # dl/dz
-    g = design.dz_dx(x).T @ gz
-    H = assemble_hessian(x, design, ww * d1 * (d1 + r * (1.0 - 2.0 * p)), gz) if hess else None
-    return _add_penalty(f, g, H, x, design.layout, lam, form, exact=True)
-
-
-def binomial_newton(x: np.ndarray, design: Design, y: np.ndarray, weight: np.ndarray, lam: float,
-                    form: PenaltyForm, hess: bool = True) -> tuple[float, np.ndarray, np.ndarray | None]:
-    """Binomial negative log-likelihood, gradient and exact (observed) Hessian."""
-    z = design.linear_predictor(x)
-    p = expit(z)
-    f = -float(weight @ (y * log_expit(z) + (1.0 - y) * log_expit(-z)))
-    gz = weight * (p - y)
-    g = design.dz_dx(x).T @ gz
-    H = assemble_hessian(x, design, weight * p * (1.0 - p), gz) if hess else None
-    return _add_penalty(f, g, H, x, design.layout, lam, form, exact=True)
+    Examples
+    --------
+    >>> dense_hessian(np.array([1.0, 2.0]), np.array([[-1.0], [-2.0]]), np.array([[3.0]])).tolist()
+    [[1.0, 0.0, -1.0], [0.0, 2.0, -2.0], [-1.0, -2.0, 3.0]]
+    """
+    return np.block([[np.diag(D), C], [C.T, E]])
 
 
 # ----------------------------------------------------------------------------------------------------------------
-# Beta likelihood (mean-precision parameterisation, Ferrari & Cribari-Neto 2004) for aggregate scores whose number
-# of questions is unknown: y ~ Beta(mu * phi, (1 - mu) * phi), mu = sigmoid(z), Var(y) = mu (1 - mu) / (1 + phi).
-# A binomial fraction over n questions has variance mu (1 - mu) / n, so phi plays the role of n - 1 and the
-# likelihood carries roughly as much information per cell as the binomial one: the ridge is not inflated.
+# The penalised objective ``loss + 0.5 * lam * P / n_params`` for the Newton solver (:mod:`irt_elo.optim`).
 
 
-def _beta_terms(z: np.ndarray, y: np.ndarray, phi: np.ndarray):
-    from scipy.special import digamma, gammaln
+def objective_value(x: np.ndarray, design: Design, y: np.ndarray, weight: np.ndarray | None, loss: str,
+                    lam: float, form: PenaltyForm, phi: np.ndarray | None = None) -> float:
+    """Penalised loss ``sum_i l_i + 0.5 * lam * P(x) / n_params`` (arguments as :func:`loss_cells`).
 
-    mu, nu = expit(z), expit(-z)  # nu = 1 - mu without cancellation
-    a, b = mu * phi, nu * phi
-    ly, l1y = np.log(y), np.log1p(-y)
-    loglik = gammaln(phi) - gammaln(a) - gammaln(b) + (a - 1.0) * ly + (b - 1.0) * l1y
-    dmu = phi * (digamma(a) - digamma(b) - ly + l1y)  # d(-loglik)/dmu
-    return mu, nu, a, b, loglik, dmu
-
-
-def beta_value(x: np.ndarray, design: Design, y: np.ndarray, weight: np.ndarray, phi: np.ndarray, lam: float,
-               form: PenaltyForm) -> float:
-    """Beta negative log-likelihood (``phi``: per-cell precision) plus the ridge penalty."""
-    *_, loglik, _ = _beta_terms(design.linear_predictor(x), y, phi)
-    f = -float(weight @ loglik)
-    if lam > 0 and form != "none":
-        f += 0.5 * lam * penalty(x, design.layout, form)[0] / design.layout.n_params
-    return f
+    Examples
+    --------
+    >>> d = Design(Layout.one_pl(1, 1), np.array([0]), np.array([0]))
+    >>> objective_value(np.array([1.0, 0.0]), d, np.array([0.5]), None, "least_squares", 2.0, "l2") > 0.5
+    True
+    """
+    w = np.ones_like(y) if weight is None else weight
+    return add_penalty(x, design.layout, lam, form, _loss_value(design.linear_predictor(x), y, w, loss, phi))[0]
 
 
-def beta_objective(x: np.ndarray, design: Design, y: np.ndarray, weight: np.ndarray, phi: np.ndarray, lam: float,
-                   form: PenaltyForm, hess: bool = True, exact: bool = False
-                   ) -> tuple[float, np.ndarray, np.ndarray | None]:
-    """Beta negative log-likelihood, gradient and (if ``hess``) Fisher information or, with ``exact``, the
-    observed Hessian (both for fixed precision)."""
-    from scipy.special import polygamma
+def objective_blocks(x: np.ndarray, design: Design, y: np.ndarray, weight: np.ndarray | None, loss: str,
+                     lam: float, form: PenaltyForm, phi: np.ndarray | None = None, *, exact: bool = False,
+                     hess: bool = True) -> tuple[float, np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray] | None]:
+    """Penalised loss, gradient and (if ``hess``) its curvature as arrow blocks ``(D, C, E)`` (see
+    :func:`hessian_blocks`): the exact Hessian, or with ``exact=False`` the positive semi-definite Gauss-Newton /
+    Fisher matrix plus :func:`penalty_curvature`.
 
-    mu, nu, a, b, loglik, dmu = _beta_terms(design.linear_predictor(x), y, phi)
-    f = -float(weight @ loglik)
-    d1 = mu * nu
-    gz = weight * dmu * d1
-    g = design.dz_dx(x).T @ gz
-    H = None
-    if hess:
-        fisher_mu = phi * phi * (polygamma(1, a) + polygamma(1, b))  # d2(-loglik)/dmu2, free of y
-        curv = weight * fisher_mu * d1 * d1
-        if exact:
-            curv = curv + gz * (nu - mu)  # + dl/dmu * d2mu/dz2, d2mu/dz2 = mu nu (1 - 2 mu)
-            H = assemble_hessian(x, design, curv, gz)
-        else:
-            js = design.dz_dx(x, np.sqrt(curv))
-            H = (js.T @ js).toarray()
-    return _add_penalty(f, g, H, x, design.layout, lam, form, exact)
+    Examples
+    --------
+    >>> d = Design(Layout.one_pl(1, 1), np.array([0]), np.array([0]))
+    >>> f, g, (D, C, E) = objective_blocks(np.zeros(2), d, np.array([0.75]), None, "bernoulli", 0.0, "none")
+    >>> g.tolist(), D.tolist(), C.tolist(), E.tolist()
+    ([-0.25, 0.25], [0.25], [[-0.25]], [[0.25]])
+    """
+    f, gz, curv = loss_cells(x, design, y, weight, loss, phi, exact=exact)
+    blocks = hessian_blocks(x, design, curv, gz if exact else None) if hess else None
+    return add_penalty(x, design.layout, lam, form, f, gradient_blocks(x, design, gz), blocks, exact)
+
+
+def objective(x: np.ndarray, design: Design, y: np.ndarray, weight: np.ndarray | None, loss: str, lam: float,
+              form: PenaltyForm, phi: np.ndarray | None = None, *, exact: bool = False, hess: bool = True
+              ) -> tuple[float, np.ndarray, np.ndarray | None]:
+    """:func:`objective_blocks` with the curvature as one dense matrix (the form :func:`irt_elo.optim.minimize_box`
+    and the standard errors take).
+
+    Examples
+    --------
+    >>> d = Design(Layout.one_pl(1, 1), np.array([0]), np.array([0]))
+    >>> objective(np.zeros(2), d, np.array([0.75]), None, "bernoulli", 0.0, "none")[2].tolist()
+    [[0.25, -0.25], [-0.25, 0.25]]
+    """
+    f, g, blocks = objective_blocks(x, design, y, weight, loss, lam, form, phi, exact=exact, hess=hess)
+    return f, g, None if blocks is None else dense_hessian(*blocks)
+
+
+# Named forms of :func:`objective` / :func:`objective_value` for least squares and the binomial (Gauss-Newton /
+# Fisher curvature).
+
+
+def ls_value(x: np.ndarray, design: Design, y: np.ndarray, w: np.ndarray | None, lam: float,
+             form: PenaltyForm) -> float:
+    """``0.5 * sum w (p - y)^2 + 0.5 * lam * P / n_params`` (the cost of :func:`ls_residuals`).
+
+    Examples
+    --------
+    >>> d = Design(Layout.one_pl(1, 1), np.array([0]), np.array([0]))
+    >>> ls_value(np.zeros(2), d, np.array([1.0]), None, 0.0, "none")
+    0.125
+    """
+    return objective_value(x, design, y, w, "least_squares", lam, form)
+
+
+def ls_objective(x: np.ndarray, design: Design, y: np.ndarray, w: np.ndarray | None, lam: float,
+                 form: PenaltyForm, hess: bool = True) -> tuple[float, np.ndarray, np.ndarray | None]:
+    """Least-squares value, gradient and (if ``hess``) Gauss-Newton matrix ``J^T W J`` + penalty curvature
+    (``objective(..., 'least_squares', ...)``).
+
+    Examples
+    --------
+    >>> d = Design(Layout.one_pl(1, 1), np.array([0]), np.array([0]))
+    >>> ls_objective(np.zeros(2), d, np.array([1.0]), None, 0.0, "none")[2].tolist()
+    [[0.0625, -0.0625], [-0.0625, 0.0625]]
+    """
+    return objective(x, design, y, w, "least_squares", lam, form, hess=hess)
+
+
+def binomial_value(x: np.ndarray, design: Design, y: np.ndarray, weight: np.ndarray, lam: float,
+                   form: PenaltyForm) -> float:
+    """Binomial negative log-likelihood (``weight``: trials x cell weight) plus the ridge penalty.
+
+    Examples
+    --------
+    >>> d = Design(Layout.one_pl(1, 1), np.array([0]), np.array([0]))
+    >>> round(binomial_value(np.zeros(2), d, np.array([0.5]), np.array([10.0]), 0.0, "none"), 6)
+    6.931472
+    """
+    return objective_value(x, design, y, weight, "binomial", lam, form)
+
+
+def binomial_objective(x: np.ndarray, design: Design, y: np.ndarray, weight: np.ndarray, lam: float,
+                       form: PenaltyForm, hess: bool = True) -> tuple[float, np.ndarray, np.ndarray | None]:
+    """Binomial negative log-likelihood, gradient and (if ``hess``) Fisher information + penalty curvature
+    (``objective(..., 'binomial', ...)``).
+
+    Examples
+    --------
+    >>> d = Design(Layout.one_pl(1, 1), np.array([0]), np.array([0]))
+    >>> binomial_objective(np.zeros(2), d, np.array([0.5]), np.array([10.0]), 0.0, "none")[2].tolist()
+    [[2.5, -2.5], [-2.5, 2.5]]
+    """
+    return objective(x, design, y, weight, "binomial", lam, form, hess=hess)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Beta precision
 
 
 def beta_precision(x: np.ndarray, design: Design, y: np.ndarray, weight: np.ndarray, groups: np.ndarray,
@@ -431,6 +628,14 @@ def beta_precision(x: np.ndarray, design: Design, y: np.ndarray, weight: np.ndar
     The log-likelihood is concave in ``phi`` (its second derivative ``psi1(phi) - mu^2 psi1(mu phi) -
     (1-mu)^2 psi1((1-mu) phi)`` is negative), so a safeguarded Newton iteration on all groups at once converges.
     Groups without cells keep ``start`` (or 1). Starts from the method-of-moments value when ``start`` is None.
+
+    Examples
+    --------
+    >>> y = np.random.default_rng(0).beta(20.0, 20.0, 2000)  # mean 0.5, precision 40
+    >>> d = Design(Layout.one_pl(1, 1), np.zeros(2000, int), np.zeros(2000, int))
+    >>> phi = beta_precision(np.zeros(2), d, y, np.ones(2000), np.zeros(2000, int), 1)
+    >>> bool(35 < phi[0] < 45)
+    True
     """
     from scipy.special import digamma, polygamma
 
@@ -464,81 +669,3 @@ def beta_precision(x: np.ndarray, design: Design, y: np.ndarray, weight: np.ndar
         if done:
             break
     return phi
-
-
-# ----------------------------------------------------------------------------------------------------------------
-# Block form for structured Newton steps. The capability-capability block of every Hessian above is diagonal (each
-# cell involves one model, the penalty is separable), so a Newton system can be solved by eliminating the
-# capabilities (Schur complement) and factorising only the (difficulties + slopes) block: O(M K^2 + K^3) with
-# K = B + F instead of O((M + K)^3).
-
-
-def loss_cells(x: np.ndarray, design: Design, y: np.ndarray, weight: np.ndarray | None, loss: str,
-               phi: np.ndarray | None = None) -> tuple[float, np.ndarray, np.ndarray]:
-    """Unpenalised loss value, per-cell ``dl/dz`` and exact per-cell ``d2l/dz2`` for ``loss`` in
-    {'least_squares', 'binomial', 'bernoulli', 'beta'} (``weight`` already includes binomial trials; ``phi`` is
-    the per-cell beta precision)."""
-    w = np.ones_like(y) if weight is None else weight
-    if loss == "least_squares":
-        p = design.predict(x)
-        r = p - y
-        d1 = p * (1.0 - p)
-        return 0.5 * float(r @ (w * r)), w * r * d1, w * d1 * (d1 + r * (1.0 - 2.0 * p))
-    if loss in ("binomial", "bernoulli"):
-        z = design.linear_predictor(x)
-        p = expit(z)
-        f = -float(w @ (y * log_expit(z) + (1.0 - y) * log_expit(-z)))
-        return f, w * (p - y), w * p * (1.0 - p)
-    if loss == "beta":
-        from scipy.special import polygamma
-
-        mu, nu, a, b, loglik, dmu = _beta_terms(design.linear_predictor(x), y, phi)
-        d1 = mu * nu
-        gz = w * dmu * d1
-        curv = w * phi * phi * (polygamma(1, a) + polygamma(1, b)) * d1 * d1 + gz * (nu - mu)
-        return -float(w @ loglik), gz, curv
-    raise ValueError(f"unknown loss {loss!r}")
-
-
-def gradient_blocks(x: np.ndarray, design: Design, gz: np.ndarray) -> np.ndarray:
-    """``dz/dx^T gz`` without a sparse matrix (same as ``design.dz_dx(x).T @ gz``)."""
-    lay = design.layout
-    m, b, nf = lay.n_models, lay.n_benchmarks, lay.n_free_slopes
-    theta, delta, alpha = lay.unpack(x)
-    mi, bi = design.model_idx, design.bench_idx
-    ga = gz * alpha[bi]
-    parts = [np.bincount(mi, ga, m), -np.bincount(bi, ga, b)]
-    if nf:
-        has = design.has_slope
-        parts.append(np.bincount(lay.free_pos[bi[has]], gz[has] * (theta[mi[has]] - delta[bi[has]]), nf))
-    return np.concatenate(parts)
-
-
-def hessian_blocks(x: np.ndarray, design: Design, curv: np.ndarray, grad: np.ndarray | None = None
-                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The Hessian of :func:`assemble_hessian` as ``(D, C, E)``: ``D`` the diagonal of the capability block (M,),
-    ``C`` the capability x (difficulty, slope) block (M, K) and ``E`` the (difficulty, slope) block (K, K)."""
-    lay = design.layout
-    m, b, nf = lay.n_models, lay.n_benchmarks, lay.n_free_slopes
-    theta, delta, alpha = lay.unpack(x)
-    mi, bi = design.model_idx, design.bench_idx
-    a = alpha[bi]
-    caa = curv * a * a
-    D = np.bincount(mi, caa, m)
-    C = np.empty((m, b + nf))
-    C[:, :b] = np.bincount(mi * b + bi, -caa, m * b).reshape(m, b)
-    E = np.zeros((b + nf, b + nf))
-    E[np.arange(b), np.arange(b)] = np.bincount(bi, caa, b)
-    if nf:
-        has = design.has_slope
-        k = lay.free_pos[bi[has]]
-        u = theta[mi[has]] - delta[bi[has]]
-        cross = curv[has] * a[has] * u
-        if grad is not None:
-            cross = cross + grad[has]
-        C[:, b:] = np.bincount(mi[has] * nf + k, cross, m * nf).reshape(m, nf)
-        da = np.bincount(bi[has] * nf + k, -cross, b * nf).reshape(b, nf)
-        E[:b, b:] = da
-        E[b:, :b] = da.T
-        E[b + np.arange(nf), b + np.arange(nf)] = np.bincount(k, curv[has] * u * u, nf)
-    return D, C, E

@@ -24,6 +24,9 @@ ValueOnly = Callable[[np.ndarray], float]
 
 @dataclass(frozen=True)
 class NewtonResult:
+    """What :func:`minimize_box` returns: the solution, its value, iterations and objective evaluations, whether a
+    stopping rule was met (and which), and the largest projected-gradient component at the solution."""
+
     x: np.ndarray
     fun: float
     n_iter: int

@@ -111,7 +111,8 @@ def caisi_epoch_benchmarks(stand_ins: bool = True) -> list[str]:
     ['SWE-Bench verified', 'GPQA diamond', 'ARC-AGI-2', 'OTIS Mock AIME 2024-2025']
     """
     keep = {"same", "variant"} | ({"stand-in"} if stand_ins else set())
-    return [dict(r)["epoch_benchmark"] for r in _caisi_rows() if dict(r)["match"] in keep and dict(r)["epoch_benchmark"]]
+    rows = [dict(r) for r in _caisi_rows()]
+    return [r["epoch_benchmark"] for r in rows if r["match"] in keep and r["epoch_benchmark"]]
 
 
 @lru_cache(maxsize=None)
@@ -214,7 +215,15 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (ECI, DEFAULT, CAISI, ROSETTA)}
 
 
 def register_preset(preset: Preset) -> None:
-    """Add (or replace) a preset by name."""
+    """Add (or replace) a preset by name.
+
+    Examples
+    --------
+    >>> register_preset(Preset("eci-small-ridge", "eci with ridge 1e-3", {**ECI.options, "ridge": 1e-3}))
+    >>> get_preset("eci-small-ridge").fitter().ridge
+    0.001
+    >>> del PRESETS["eci-small-ridge"]
+    """
     PRESETS[preset.name] = preset
 
 

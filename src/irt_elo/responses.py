@@ -23,21 +23,25 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from scipy.sparse.csgraph import connected_components
 
 from .data import (
     MODEL_META,
     ScoreTable,
+    _check_names,
+    _components,
     _first_per_key,
     _key,
+    _model_frame,
+    _n_components,
+    _name_list,
     _parse_bool,
     _parse_dates,
+    _row_mask,
     _short,
     _standardise_columns,
     _vintage,
     _where,
     from_frame,
-    open_weights_from_accessibility,
     read_csv_strict,
 )
 from .errors import IrtEloError, did_you_mean
@@ -82,6 +86,9 @@ class ResponseTable:
     correct: np.ndarray = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        for what, index in (("model", self.models.index), ("item", self.items.index)):
+            if not index.is_unique:
+                raise IrtEloError(f"{self.name}: {what} {index[index.duplicated()][0]!r} has two metadata rows")
         object.__setattr__(self, "model_idx", _codes(self.responses["model"], self.models.index))
         object.__setattr__(self, "item_idx", _codes(self.responses["item"], self.items.index))
         if (self.model_idx < 0).any() or (self.item_idx < 0).any():
@@ -194,17 +201,32 @@ class ResponseTable:
         return self.responses["weight"].to_numpy(dtype=float) if "weight" in self.responses else None
 
     def responses_per_model(self) -> pd.Series:
-        """Number of responses of each model."""
+        """Number of responses of each model.
+
+        Examples
+        --------
+        >>> t = ResponseTable.from_codes([0, 0, 1], [0, 1, 1], [1, 0, 1], ["a", "b"], ["q1", "q2"])
+        >>> t.responses_per_model().tolist(), t.responses_per_item().tolist()
+        ([2, 1], [1, 2])
+        """
         return pd.Series(np.bincount(self.model_idx, minlength=self.n_models), index=self.model_names,
                          name="n_responses")
 
     def responses_per_item(self) -> pd.Series:
-        """Number of models that answered each item."""
+        """Number of models that answered each item (see :meth:`responses_per_model` for an example)."""
         return pd.Series(np.bincount(self.item_idx, minlength=self.n_items), index=self.item_names,
                          name="n_responses")
 
     def proportion_correct(self, by: Literal["model", "item"] = "model") -> pd.Series:
-        """Fraction of responses that are correct, per model or per item."""
+        """Fraction of responses that are correct, per model or per item.
+
+        Examples
+        --------
+        >>> t = ResponseTable.from_codes([0, 0, 1], [0, 1, 1], [1, 0, 1], ["a", "b"], ["q1", "q2"])
+        >>> t.proportion_correct("model").tolist(), t.proportion_correct("item").tolist()
+        ([0.5, 1.0], [1.0, 0.5])
+        """
+        _check_by(by, ("model", "item"))
         idx, names, n = ((self.model_idx, self.model_names, self.n_models) if by == "model"
                          else (self.item_idx, self.item_names, self.n_items))
         k = np.bincount(idx, weights=self.correct, minlength=n)
@@ -217,13 +239,27 @@ class ResponseTable:
 
     # -- views -----------------------------------------------------------------------------------------------------
     def to_wide(self) -> pd.DataFrame:
-        """Models × items matrix of 0/1 (NaN where unanswered). Dense: for small tables only."""
+        """Models × items matrix of 0/1 (NaN where unanswered). Dense: for small tables only.
+
+        Examples
+        --------
+        >>> t = ResponseTable.from_codes([0, 0, 1], [0, 1, 1], [1, 0, 1], ["a", "b"], ["q1", "q2"])
+        >>> t.to_wide().to_numpy().tolist()
+        [[1.0, 0.0], [nan, 1.0]]
+        """
         out = np.full((self.n_models, self.n_items), np.nan)
         out[self.model_idx, self.item_idx] = self.correct
         return pd.DataFrame(out, index=self.model_names, columns=self.item_names)
 
     def matrix(self, values: np.ndarray | None = None) -> sparse.csr_matrix:
-        """Sparse models × items matrix holding ``values`` (default: ``correct``) at the observed pairs."""
+        """Sparse models × items matrix holding ``values`` (default: ``correct``) at the observed pairs.
+
+        Examples
+        --------
+        >>> t = ResponseTable.from_codes([0, 0, 1], [0, 1, 1], [1, 0, 1], ["a", "b"], ["q1", "q2"])
+        >>> t.matrix().toarray().tolist()
+        [[1.0, 0.0], [0.0, 1.0]]
+        """
         v = self.correct if values is None else np.asarray(values, dtype=float)
         return sparse.csr_matrix((v, (self.model_idx, self.item_idx)), shape=(self.n_models, self.n_items))
 
@@ -231,6 +267,12 @@ class ResponseTable:
         """A table of the given response rows (repeats allowed), keeping every model and item in the metadata.
 
         Meant for resampling; models or items left without a response make the table invalid, as elsewhere.
+
+        Examples
+        --------
+        >>> t = ResponseTable.from_codes([0, 0, 1], [0, 1, 1], [1, 0, 1], ["a", "b"], ["q1", "q2"])
+        >>> t.rows([0, 2, 2, 1]).correct.tolist()
+        [1.0, 1.0, 1.0, 0.0]
         """
         return ResponseTable(self.responses.iloc[np.asarray(rows)].reset_index(drop=True), self.models, self.items,
                              self.name)
@@ -253,14 +295,14 @@ class ResponseTable:
         >>> sub.n_benchmarks, sub.n_models
         (2, 20)
         """
-        keep = np.ones(self.n_obs, dtype=bool) if mask is None else np.asarray(mask, dtype=bool).copy()
+        keep = _row_mask(mask, self.n_obs, self.name)
         r = self.responses
         if models is not None:
-            models = [str(m) for m in models]
+            models = [str(m) for m in _name_list(models)]
             _check_names(models, self.model_names, "model", self.name)
             keep &= r["model"].isin(models).to_numpy()
         if items is not None:
-            items = [str(i) for i in items]
+            items = [str(i) for i in _name_list(items)]
             _check_names(items, self.item_names, "item", self.name)
             keep &= r["item"].isin(items).to_numpy()
         for sel, inc in ((benchmarks, True), (exclude_benchmarks, False)):
@@ -268,7 +310,7 @@ class ResponseTable:
                 continue
             if "benchmark" not in r:
                 raise IrtEloError(f"{self.name}: the responses have no benchmark column to select on")
-            sel = [str(b) for b in sel]
+            sel = [str(b) for b in _name_list(sel)]
             _check_names(sel, pd.Index(pd.unique(self.items["benchmark"].dropna())), "benchmark", self.name)
             hit = r["benchmark"].isin(sel).to_numpy()
             keep &= hit if inc else ~hit
@@ -288,25 +330,28 @@ class ResponseTable:
         return ResponseTable(out, models_df, items_df, self.name)
 
     def components(self) -> list[tuple[list[str], list[str]]]:
-        """Connected components of the model–item graph, largest first, as (models, items) lists."""
-        m, n = self.n_models, self.n_items
-        adj = sparse.coo_matrix((np.ones(self.n_obs, dtype=np.int8), (self.model_idx, m + self.item_idx)),
-                                shape=(m + n, m + n))
-        k, labels = connected_components(adj, directed=False)
-        comps = []
-        for c in range(k):
-            idx = np.flatnonzero(labels == c)
-            comps.append(([str(self.model_names[i]) for i in idx if i < m],
-                          [str(self.item_names[i - m]) for i in idx if i >= m]))
-        comps.sort(key=lambda mi: -(len(mi[0]) + len(mi[1])))
-        return comps
+        """Connected components of the model–item graph, largest first, as (models, items) lists.
+
+        Examples
+        --------
+        >>> t = ResponseTable.from_codes([0, 0, 1], [0, 1, 2], [1, 0, 1], ["a", "b"], ["q1", "q2", "q3"])
+        >>> t.components()
+        [(['a'], ['q1', 'q2']), (['b'], ['q3'])]
+        """
+        return _components(self.model_idx, self.item_idx, self.model_names, self.item_names)
 
     def check_connected(self) -> None:
-        """Raise if the model–item graph splits: without shared items, capabilities are not comparable."""
-        m, n = self.n_models, self.n_items
-        adj = sparse.coo_matrix((np.ones(self.n_obs, dtype=np.int8), (self.model_idx, m + self.item_idx)),
-                                shape=(m + n, m + n))
-        if connected_components(adj, directed=False)[0] > 1:
+        """Raise if the model–item graph splits: without shared items, capabilities are not comparable.
+
+        Examples
+        --------
+        >>> t = ResponseTable.from_codes([0, 1], [0, 1], [1, 0], ["a", "b"], ["q1", "q2"])
+        >>> t.check_connected()  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        irt_elo.errors.IrtEloError: responses: the model–item graph splits into 2 disconnected parts, ...
+        """
+        if _n_components(self.model_idx, self.item_idx, self.n_models, self.n_items) > 1:
             comps = self.components()
             parts = "; ".join(f"[{_short(ms, 3)} | items {_short(its, 3)}]" for ms, its in comps[:4])
             raise IrtEloError(
@@ -326,6 +371,7 @@ class ResponseTable:
         >>> t.to_score_table().n_benchmarks
         4
         """
+        _check_by(by, ("benchmark", "item"))
         if by == "benchmark" and "benchmark" not in self.responses:
             raise IrtEloError(f"{self.name}: no benchmark column to aggregate over; pass by='item' or add one")
         col = "benchmark" if by == "benchmark" else "item"
@@ -350,10 +396,9 @@ def _codes(col: pd.Series, index: pd.Index) -> np.ndarray:
     return pd.Index(index).get_indexer(col.astype(object)).astype(np.intp)
 
 
-def _check_names(names: Sequence[str], known: pd.Index, what: str, label: str) -> None:
-    for n in names:
-        if n not in known:
-            raise IrtEloError(f"{label}: unknown {what} {n!r}{did_you_mean(n, known)}")
+def _check_by(by: str, allowed: Sequence[str]) -> None:
+    if by not in allowed:
+        raise IrtEloError(f"by must be {' or '.join(map(repr, allowed))}, not {by!r}")
 
 
 def _check_weights(w: np.ndarray, label: str, lines: np.ndarray | None = None, col: str = "weight") -> None:
@@ -458,8 +503,8 @@ def responses_from_frame(
         raise IrtEloError(f"{_where(label, lines[i], 'benchmark')}: empty benchmark name while other rows have one; "
                           "fill it or drop the column")
     if qualify_items:
-        if "benchmark" not in df:
-            raise IrtEloError(f"{label}: qualify_items=True needs a benchmark column")
+        if "benchmark" not in df or df["benchmark"].isna().all():
+            raise IrtEloError(f"{label}: qualify_items=True needs a benchmark column with a benchmark on every row")
         df["item"] = df["benchmark"] + "/" + df["item"]
 
     y = _parse_correct(df["correct"], lines, label)
@@ -489,17 +534,8 @@ def responses_from_frame(
     for col, parse in (("release_date", _parse_dates), ("open_weights", _parse_bool)):
         if col in df:
             df[col] = parse(df[col], lines, label, col)
-    model_order = pd.unique(df["model"])
-    item_order = pd.unique(df["item"])
-    models = _first_per_key(df, "model", [c for c in MODEL_META if c in df], model_order)
-    if models_extra is not None:
-        extra = models_extra.loc[:, [c for c in models_extra.columns if c not in models.columns]]
-        models = models.join(extra, how="left")
-    if "accessibility" in models and "open_weights" not in models:
-        models["open_weights"] = models["accessibility"].map(open_weights_from_accessibility).astype("boolean")
-    if "open_weights" in models:
-        models["group"] = models["open_weights"].map({True: "open", False: "closed"}).astype("string")
-    items = _first_per_key(df, "item", [c for c in ("benchmark", "domain") if c in df], item_order)
+    models = _model_frame(df, models_extra, label)
+    items = _first_per_key(df, "item", [c for c in ("benchmark", "domain") if c in df], pd.unique(df["item"]))
     if "domain" in items and "benchmark" in items:
         items["domain"] = items["benchmark"].map(df.groupby("benchmark", sort=False)["domain"].first())
 
@@ -530,9 +566,9 @@ def _rename_item_columns(df: pd.DataFrame) -> pd.DataFrame:
 def _parse_correct(values: pd.Series, lines: np.ndarray, label: str) -> np.ndarray:
     """0/1 as float, NaN for blanks; anything else is an error naming the first bad line."""
     if pd.api.types.is_bool_dtype(values.dtype):
-        return values.to_numpy(dtype=float)
+        return values.to_numpy(dtype=float, na_value=np.nan)
     if pd.api.types.is_numeric_dtype(values.dtype):
-        v = values.to_numpy(dtype=float)
+        v = values.to_numpy(dtype=float, na_value=np.nan)
         ok = np.isnan(v) | (v == 0) | (v == 1)
         s = None
     else:
@@ -653,12 +689,11 @@ def simulate_responses(
         extra_i.append(lone)
     if extra_m:
         em, ei = np.asarray(extra_m, dtype=np.intp), np.asarray(extra_i, dtype=np.intp)
+        # No pair can repeat: a lone model had no response at all, and a lone item none even after the models' extras.
         p = 1.0 / (1.0 + np.exp(-slope[ei] * (theta[em] - diff[ei])))
-        key = set(zip(mi.tolist(), ii.tolist())) if mi.size < 2_000_000 else None
-        keep = [k for k, pair in enumerate(zip(em.tolist(), ei.tolist())) if key is None or pair not in key]
-        mi = np.concatenate([mi, em[keep]])
-        ii = np.concatenate([ii, ei[keep]])
-        y = np.concatenate([y, (rng.random(len(keep)) < p[keep]).astype(np.int8)])
+        mi = np.concatenate([mi, em])
+        ii = np.concatenate([ii, ei])
+        y = np.concatenate([y, (rng.random(em.size) < p).astype(np.int8)])
         order = np.lexsort((ii, mi))
         mi, ii, y = mi[order], ii[order], y[order]
 

@@ -27,7 +27,7 @@ import pandas as pd
 from .compare import (CAISI_QUESTION, EPOCH_QUESTION, PUBLISHED_HEADLINES, MethodSpec, Question, _load, fit_method,
                       records, run_method)
 from .data import ScoreTable
-from .errors import IrtEloError
+from .errors import IrtEloError, did_you_mean
 
 POINT_QUESTIONS = (EPOCH_QUESTION.with_(criterion="point"), CAISI_QUESTION)
 
@@ -119,7 +119,8 @@ class SubsetResult:
 
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "data": self.data, "preset": self.spec.name, "sources": self.spec.sources,
-                "k": self.k, "seed": self.seed, "pool": self.pool, "require_model": self.require_model, "full_data": self.full, "counts": self.counts(),
+                "k": self.k, "seed": self.seed, "pool": self.pool, "require_model": self.require_model,
+                "full_data": self.full, "counts": self.counts(),
                 "questions": {q.key: {"label": q.label, "criterion": q.criterion} for q in self.questions},
                 "summary": records(self.summary()), "subsets": records(self.frame)}
 
@@ -261,9 +262,8 @@ def subset_gaps(data: ScoreTable | None = None, spec: MethodSpec | str = "eci", 
     cover = None
     if require_model is not None:
         if require_model not in table.model_names:
-            from .errors import did_you_mean
-
-            raise IrtEloError(f"{table.name}: unknown model {require_model!r}{did_you_mean(require_model, table.model_names)}")
+            raise IrtEloError(f"{table.name}: unknown model {require_model!r}"
+                              f"{did_you_mean(require_model, table.model_names)}")
         own = table.scores.loc[table.scores["model"] == require_model, "benchmark"]
         cover = (list(own), max(1, int(spec.options().get("min_benchmarks", 1) or 1)))
     subsets = random_subsets(pool, k, n_subsets, seed, cover=cover)
@@ -300,9 +300,7 @@ def leave_one_out(data: ScoreTable | None = None, spec: MethodSpec | str = "eci"
     task = _SubsetTask(table, spec, questions, int(n_boot), seed, level, "drop")
     rows = parallel_map(task, [(i, (b,)) for i, b in enumerate(fitted)], n_jobs=n_jobs, scheduler=scheduler,
                         progress=progress, desc="leave one benchmark out")
-    frame = pd.DataFrame(rows).rename(columns={"benchmarks": "left_out"})
-    return SubsetResult(frame.rename(columns={"left_out": "benchmarks"}), full, questions, spec, None, seed,
-                        table.name, fitted, "leave-one-out")
+    return SubsetResult(pd.DataFrame(rows), full, questions, spec, None, seed, table.name, fitted, "leave-one-out")
 
 
 __all__ = ["subset_gaps", "leave_one_out", "random_subsets", "benchmark_pool", "SubsetResult", "POINT_QUESTIONS"]

@@ -133,7 +133,13 @@ ScaleSpec = TwoAnchor | Elo | Logit
 
 
 def anchor_models(spec: ScaleSpec) -> list[str]:
-    """Names of the models a scale spec is pinned to (none for the logit scale or an unanchored Elo)."""
+    """Names of the models a scale spec is pinned to (none for the logit scale or an unanchored Elo).
+
+    Examples
+    --------
+    >>> anchor_models(TwoAnchor()), anchor_models(Elo()), anchor_models(Elo(anchor=("GPT-5", 1500.0)))
+    (['Claude 3.5 Sonnet', 'GPT-5'], [], ['GPT-5'])
+    """
     if isinstance(spec, TwoAnchor):
         return [n for n, _ in spec.anchors]
     if isinstance(spec, Elo) and spec.anchor is not None:

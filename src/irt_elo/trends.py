@@ -24,7 +24,7 @@ import pandas as pd
 from scipy.special import stdtrit  # Student t quantile, without importing scipy.stats
 
 from .errors import IrtEloError
-from .frontier import Capabilities, frontier_records, to_date
+from .frontier import Capabilities, _dates, _day, _day_array, _fmt, frontier_records, to_date
 
 DAYS_PER_YEAR = 365.25
 
@@ -131,7 +131,15 @@ def hinge_fit(x: np.ndarray, y: np.ndarray, xb: float) -> tuple[float, float, fl
 
 def scan_breaks(x: np.ndarray, y: np.ndarray, min_segment: int = 3) -> tuple[int, np.ndarray]:
     """Try every point as the break (at least ``min_segment`` points on each side; the break point counts on
-    both). Returns (index of the best break in ``x``, SSE per candidate; inf where not allowed)."""
+    both). Returns (index of the best break in ``x``, SSE per candidate; inf where not allowed).
+
+    Examples
+    --------
+    >>> x = np.arange(7.0); y = np.where(x < 3, x, 3 + 2 * (x - 3))
+    >>> k, sse = scan_breaks(x, y)
+    >>> int(k), bool(np.isinf(sse[0]))
+    (3, True)
+    """
     n = len(x)
     sse = np.full(n, np.inf)
     for k in range(n):
@@ -201,6 +209,14 @@ def breakpoint_scan(caps: Capabilities, group: str | None = None, *, start: Any 
         ``break_date``/``break_model``, ``slope_before``, ``slope_after`` (points per year), ``ratio`` (after /
         before), each with a percentile interval (break re-scanned in each draw); ``scan`` holds the SSE of every
         candidate break.
+
+    Examples
+    --------
+    >>> from irt_elo.datasets import load_epoch_eci_scores
+    >>> caps = Capabilities.from_scores(load_epoch_eci_scores(), source="epoch_eci_2026-08-11")
+    >>> r = breakpoint_scan(caps, n_draws=20)
+    >>> r.kind, r.details["sse"] <= r.details["linear_sse"]
+    ('breakpoint', True)
     """
     sub, days, vals, recs, win = _setup(caps, group, start, end)
     x, y = days[recs], vals[recs]
@@ -366,22 +382,6 @@ def _pct(x: np.ndarray, level: float) -> tuple[float, float]:
         return float("nan"), float("nan")
     lo, hi = np.percentile(x, [(1 - level) / 2 * 100, (1 + level) / 2 * 100])
     return float(lo), float(hi)
-
-
-def _day_array(dates: pd.Series) -> np.ndarray:
-    return pd.to_datetime(dates).to_numpy("datetime64[D]").astype(np.int64)
-
-
-def _day(ts: Any) -> int:
-    return int(np.datetime64(pd.Timestamp(ts).date(), "D").astype(np.int64))
-
-
-def _dates(days: np.ndarray) -> pd.DatetimeIndex:
-    return pd.to_datetime(np.asarray(days, dtype=np.int64).astype("datetime64[D]"))
-
-
-def _fmt(ts: Any) -> str | None:
-    return None if ts is None or pd.isna(ts) else pd.Timestamp(ts).strftime("%Y-%m-%d")
 
 
 def _looks_like_date(s: str) -> bool:

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import IrtEloError
+from .fit import check_number, loss_functions
 from ._threads import blas_threads
 from .executor import parallel_map
 from .scale import Elo, LinearMap, Logit, TwoAnchor
@@ -79,14 +80,14 @@ class _Draw:
     warm: bool
 
     def __call__(self, seed: np.random.SeedSequence) -> tuple:
-        from .fit import solve
-
         rows = stratified_rows(self.problem.design.model_idx, np.random.default_rng(seed))
         prob = self.problem.with_rows(rows)
+        # The fitter's own solver (its link); warm starts step with the exact Hessian, converging fastest near the
+        # optimum.
         if self.warm:
-            res = solve(replace(prob, curvature="exact"), self.x0)
+            res = self.fitter._solve(replace(prob, curvature="exact"), self.x0)
         else:
-            res = solve(prob, self.fitter.initial_params(prob.layout))
+            res = self.fitter._solve(prob, self.fitter.initial_params(prob.layout))
         layout = prob.layout
         theta, delta, alpha = self.fitter.identify(res.x, layout, self.table)
         lm = self.fitter._scale_spec().calibrate(pd.Series(theta, index=self.table.model_names))
@@ -98,6 +99,11 @@ def _check_level(level: float) -> float:
     if isinstance(level, bool) or not isinstance(level, (int, float, np.floating)) or not 0.0 < float(level) < 1.0:
         raise IrtEloError(f"level must be a number strictly between 0 and 1 (e.g. 0.90), not {level!r}")
     return float(level)
+
+
+def _check_what(what: str) -> None:
+    if what not in WHATS:
+        raise IrtEloError(f"what must be one of {', '.join(WHATS)}, not {what!r}")
 
 
 def _check_fitted(fitter: Any) -> None:
@@ -221,8 +227,7 @@ class BootstrapResult:
 
     def draws(self, what: What = "capability") -> pd.DataFrame:
         """The draws of ``capability``, ``difficulty`` or ``slope`` (draws x names)."""
-        if what not in WHATS:
-            raise IrtEloError(f"what must be one of {', '.join(WHATS)}, not {what!r}")
+        _check_what(what)
         return getattr(self, what)
 
     def ci(self, level: float | None = None, what: What = "capability") -> pd.DataFrame:
@@ -300,8 +305,7 @@ class StandardErrors:
         from scipy.stats import norm
 
         level = _check_level(level)
-        if what not in WHATS:
-            raise IrtEloError(f"what must be one of {', '.join(WHATS)}, not {what!r}")
+        _check_what(what)
         est, se = self.estimate[what], getattr(self, what)
         z = float(norm.ppf(0.5 + level / 2.0))
         return pd.DataFrame({"estimate": est, "se": se, "ci_low": est - z * se, "ci_high": est + z * se})
@@ -374,6 +378,16 @@ def output_jacobian(fitter: Fitter) -> np.ndarray:
     Rows: capability (M), difficulty (B), slope (B) on the output scale, then theta (M), delta (B), alpha (B) on
     the identified logit scale; columns: the raw parameters. Composes the identification (anchor shift, or
     standardisation) with the scale calibration (e.g. ECI's two anchor models), both differentiated analytically.
+
+    Examples
+    --------
+    >>> import irt_elo
+    >>> f = irt_elo.fit()
+    >>> J = output_jacobian(f)
+    >>> J.shape == (2 * f.table_.n_models + 4 * f.table_.n_benchmarks, f.x_.size)
+    True
+    >>> bool(np.abs(J[f.table_.model_names.get_loc("GPT-5")]).max() < 1e-9)  # an ECI anchor does not move
+    True
     """
     lay = fitter.problem_.layout
     m, b = lay.n_models, lay.n_benchmarks
@@ -445,6 +459,12 @@ def standard_errors(fitter: Fitter, *, dispersion: float | Literal["auto"] = "au
     True
     """
     _check_fitted(fitter)
+    if fitter.link != "sigmoid":
+        raise IrtEloError(f"standard errors are derived for the sigmoid link, not the {fitter.link} one; use the "
+                          "bootstrap for its intervals")
+    if not (isinstance(dispersion, str) and dispersion == "auto"):
+        check_number("dispersion", dispersion, lambda v: 0 < v < np.inf, "'auto' or a positive number")
+    check_number("rtol", rtol, lambda v: 0 <= v < 1, "in [0, 1)")
     prob, x = fitter.problem_, np.asarray(fitter.x_, dtype=float)
     lay, table = prob.layout, fitter.table_
     precision = getattr(fitter.result_, "precision", None)
@@ -454,8 +474,6 @@ def standard_errors(fitter: Fitter, *, dispersion: float | Literal["auto"] = "au
 
 def _standard_errors(fitter: Fitter, prob: Problem, x: np.ndarray, lay: Any, table: ScoreTable, precision: Any,
                      dispersion: float | str, rtol: float) -> StandardErrors:
-    from .fit import loss_functions
-
     m, b = lay.n_models, lay.n_benchmarks
     names = np.array(_param_names(fitter))
     _, _, H = loss_functions(prob, precision, curvature="exact")[0](x)

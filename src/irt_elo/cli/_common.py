@@ -14,6 +14,45 @@ import numpy as np
 import pandas as pd
 
 from ..errors import IrtEloError
+from ..gap import _json as _jsonable
+from ..gap import _records
+
+FIGURE_TYPES = ("png", "svg", "pdf")
+
+
+def check_outputs(*paths: str | os.PathLike | None, inputs: Sequence[str | os.PathLike | None] = ()) -> None:
+    """Refuse unusable output paths before any work is done, so a failing command writes nothing.
+
+    Each given path must name a file (not a folder) in an existing, writable folder, differ from the other outputs
+    and from every input file.
+    """
+    seen: dict[Path, str] = {}
+    for p in paths:
+        if not p:
+            continue
+        out = Path(p)
+        if out.is_dir():
+            raise IrtEloError(f"{out}: is a directory; give a file name for the output")
+        parent = out.parent if str(out.parent) else Path(".")
+        if not parent.is_dir():
+            raise IrtEloError(f"{out}: folder {parent} does not exist; create it first")
+        if not os.access(parent, os.W_OK | os.X_OK):
+            raise IrtEloError(f"{out}: folder {parent} is not writable; choose another output path")
+        key = out.resolve()
+        if key in seen:
+            raise IrtEloError(f"{out}: given for two outputs ({seen[key]} and {p}); give each output its own file")
+        seen[key] = str(p)
+        for i in inputs:
+            if i is not None and Path(i).exists() and key == Path(i).resolve():
+                raise IrtEloError(f"{out}: refusing to overwrite an input file; choose another output path")
+
+
+def check_figure_path(path: str | os.PathLike, *, inputs: Sequence[str | os.PathLike | None] = ()) -> None:
+    """:func:`check_outputs` plus a figure type that :func:`save_figure` can write (.png, .svg, .pdf)."""
+    out = Path(path)
+    if out.suffix.lower().lstrip(".") not in FIGURE_TYPES:
+        raise IrtEloError(f"{out}: unsupported figure type {out.suffix or '(none)'!r}; use .png, .svg or .pdf")
+    check_outputs(out, inputs=inputs)
 
 
 def atomic_write(path: str | os.PathLike, write: Callable[[Path], None], *, inputs: Sequence[str | os.PathLike] = ()
@@ -23,15 +62,13 @@ def atomic_write(path: str | os.PathLike, write: Callable[[Path], None], *, inpu
     Nothing is left at ``path`` if ``write`` fails, and an input file is never overwritten.
     """
     out = Path(path)
-    for i in inputs:
-        if i is not None and Path(i).exists() and out.exists() and out.resolve() == Path(i).resolve():
-            raise IrtEloError(f"{out}: refusing to overwrite an input file; choose another output path")
-    if out.is_dir():
-        raise IrtEloError(f"{out}: is a directory; give a file name for the output")
+    check_outputs(out, inputs=inputs)
     parent = out.parent if str(out.parent) else Path(".")
-    if not parent.is_dir():
-        raise IrtEloError(f"{out}: folder {parent} does not exist; create it first")
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=parent)
+    except OSError as e:
+        raise IrtEloError(f"{out}: cannot write in folder {parent} ({e.strerror or e}); choose another output "
+                          "path") from None
     os.close(fd)
     try:
         write(Path(tmp))
@@ -42,27 +79,9 @@ def atomic_write(path: str | os.PathLike, write: Callable[[Path], None], *, inpu
     return out
 
 
-def _jsonable(v: Any) -> Any:
-    if isinstance(v, (pd.Timestamp,)):
-        return None if pd.isna(v) else v.strftime("%Y-%m-%d")
-    if isinstance(v, (np.integer,)):
-        return int(v)
-    if isinstance(v, (np.floating, float)):
-        return None if not math.isfinite(float(v)) else float(v)
-    if isinstance(v, (np.bool_,)):
-        return bool(v)
-    if v is pd.NA or v is pd.NaT or v is None:
-        return None
-    if isinstance(v, dict):
-        return {str(k): _jsonable(x) for k, x in v.items()}
-    if isinstance(v, (list, tuple, np.ndarray)):
-        return [_jsonable(x) for x in v]
-    return v
-
-
 def frame_records(df: pd.DataFrame) -> list[dict[str, Any]]:
     """DataFrame rows as JSON-ready dicts (dates as YYYY-MM-DD, NaN/NA as null)."""
-    return [{str(k): _jsonable(v) for k, v in row.items()} for row in df.to_dict(orient="records")]
+    return _records(df)
 
 
 def dumps(obj: Any) -> str:
@@ -114,18 +133,29 @@ def format_table(df: pd.DataFrame, floats: dict[str, str] | None = None, max_wid
 
 
 class HelpFormatter(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):
-    """Keep the worked examples' line breaks and show defaults."""
+    """Keep the worked examples' line breaks and show defaults (but not an uninformative None or False)."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        if action.default is None or action.default is False:
+            return action.help
+        return super()._get_help_string(action)
 
 
 def save_figure(fig: Any, path: str | os.PathLike, *, dpi: int = 150,
                 inputs: Sequence[str | os.PathLike] = ()) -> Path:
     """Save a matplotlib figure atomically; the format follows the suffix (.png, .svg, .pdf)."""
+    import matplotlib
+
     out = Path(path)
+    check_figure_path(out, inputs=inputs)
     fmt = out.suffix.lower().lstrip(".")
-    if fmt not in ("png", "svg", "pdf"):
-        raise IrtEloError(f"{out}: unsupported figure type {out.suffix or '(none)'!r}; use .png, .svg or .pdf")
-    return atomic_write(out, lambda p: fig.savefig(p, format=fmt, dpi=dpi, metadata=_fixed_metadata(fmt)),
-                        inputs=inputs)
+
+    def write(p: Path) -> None:
+        # A fixed salt makes SVG element ids (otherwise random per run) the same for the same figure.
+        with matplotlib.rc_context({"svg.hashsalt": "irt-elo"}):
+            fig.savefig(p, format=fmt, dpi=dpi, metadata=_fixed_metadata(fmt))
+
+    return atomic_write(out, write, inputs=inputs)
 
 
 def _fixed_metadata(fmt: str) -> dict[str, Any]:

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import argparse
 import math
-from pathlib import Path
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
 
 from ..errors import IrtEloError, did_you_mean
-from ._common import HelpFormatter, format_table, save_figure, write_frame, write_json
+from ._common import (HelpFormatter, check_figure_path, check_outputs, format_table, save_figure, write_frame,
+                      write_json)
 from ._data_args import add_data_arguments, load_table
 
 EXAMPLES = """\
@@ -72,7 +73,7 @@ def add_method_arguments(p: argparse.ArgumentParser) -> None:
                    help="bootstrap draws per fit for the intervals (0: none; then only point criteria work)")
     u.add_argument("--level", type=float, default=0.90, help="interval level")
     u.add_argument("--seed", type=int, default=12345, help="seed of the bootstrap and the subsets")
-    u.add_argument("--jobs", type=int, default=1, help="parallel worker processes (-1: all cores)")
+    u.add_argument("--jobs", type=int, default=1, metavar="N", help="parallel worker processes (-1: all cores)")
     u.add_argument("--scheduler", metavar="ADDRESS", help="run refits on this Dask scheduler (tcp://host:8786)")
 
 
@@ -98,18 +99,6 @@ def check_model(table: Any, name: str) -> None:
         raise IrtEloError(f"{table.name}: unknown model {name!r} for --model{did_you_mean(name, table.model_names)}")
 
 
-def check_outputs(*paths: str | None) -> None:
-    for p in paths:
-        if not p:
-            continue
-        out = Path(p)
-        if out.is_dir():
-            raise IrtEloError(f"{out}: is a directory; give a file name for the output")
-        parent = out.parent if str(out.parent) else Path(".")
-        if not parent.is_dir():
-            raise IrtEloError(f"{out}: folder {parent} does not exist; create it first")
-
-
 def check_common(args: argparse.Namespace) -> None:
     if args.bootstrap < 0 or args.bootstrap == 1:
         raise IrtEloError(f"--bootstrap must be 0 or at least 2, not {args.bootstrap}")
@@ -117,6 +106,30 @@ def check_common(args: argparse.Namespace) -> None:
         raise IrtEloError(f"--level must lie strictly between 0 and 1, not {args.level}")
     if args.jobs == 0:
         raise IrtEloError("--jobs must be a non-zero integer (-1: all cores)")
+
+
+def check_subset_size(table: Any, specs: list[Any], k: int, pool: str) -> None:
+    """Fail fast when ``--k`` does not fit the benchmark pool of every preset."""
+    from ..robustness import benchmark_pool
+
+    if k < 1:
+        raise IrtEloError(f"--k {k}: a subset needs at least 1 benchmark")
+    for s in specs:
+        n = len(benchmark_pool(table, s, pool))
+        if k > n:
+            raise IrtEloError(f"--k {k} is larger than the number of benchmarks available to draw from ({n} with "
+                              f"--pool {pool}); choose --k between 1 and {n}")
+
+
+def decomposition_steps(args: argparse.Namespace, specs: list[Any]) -> list[Any]:
+    """The eci -> caisi path for the options; without a bootstrap every question uses the point criterion."""
+    from ..compare import MethodSpec, default_steps
+
+    caisi_like = next((s for s in specs if s.preset == "caisi"), MethodSpec("caisi"))
+    steps = default_steps(args.model, end=MethodSpec("caisi", caisi_like.overrides), sources=args.sources)
+    if not args.bootstrap:
+        steps = [replace(s, question=s.question.with_(criterion="point")) for s in steps]
+    return steps
 
 
 def questions_for(model: str, n_boot: int) -> tuple[Any, ...]:
@@ -168,23 +181,23 @@ def decomposition_table(frame: pd.DataFrame) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..compare import caisi_table_elo, compare, decompose, default_steps
+    from ..compare import caisi_table_elo, compare, decompose
     from ..harness import harness_control
-    from ..robustness import benchmark_pool, leave_one_out, subset_gaps
+    from ..robustness import leave_one_out, subset_gaps
 
     check_common(args)
-    check_outputs(args.output, args.decomposition_out)
+    inputs = [args.data] if args.data else []
+    check_outputs(args.output, args.decomposition_out, inputs=inputs)
     specs = specs_from_args(args)
-    table = load_table(args)
-    check_model(table, args.model)
     if args.subsets < 0:
         raise IrtEloError(f"--subsets must be >= 0, not {args.subsets}")
+    if not args.no_decomposition and not {"eci", "caisi"} <= {s.preset for s in specs}:
+        raise IrtEloError("the decomposition runs from the eci preset to the caisi preset; include both "
+                          "(--preset eci --preset caisi) or pass --no-decomposition")
+    table = load_table(args)
+    check_model(table, args.model)
     if args.subsets:
-        for s in specs:
-            pool = benchmark_pool(table, s, args.pool)
-            if args.k > len(pool) or args.k < 1:
-                raise IrtEloError(f"--k {args.k} is larger than the number of benchmarks available to draw from "
-                                  f"({len(pool)} with --pool {args.pool}); choose --k between 1 and {len(pool)}")
+        check_subset_size(table, specs, args.k, args.pool)
     n_boot = args.bootstrap
     run_kw = dict(seed=args.seed, level=args.level, n_jobs=args.jobs, scheduler=args.scheduler)
     questions = questions_for(args.model, n_boot)
@@ -202,17 +215,7 @@ def run(args: argparse.Namespace) -> int:
 
     dec = None
     if not args.no_decomposition:
-        eci_like = next((s for s in specs if s.preset == "eci"), None)
-        caisi_like = next((s for s in specs if s.preset == "caisi"), None)
-        if eci_like is None or caisi_like is None:
-            raise IrtEloError("the decomposition runs from the eci preset to the caisi preset; include both "
-                              "(--preset eci --preset caisi) or pass --no-decomposition")
-        from ..compare import MethodSpec
-
-        steps = default_steps(args.model, end=MethodSpec("caisi", caisi_like.overrides), sources=args.sources)
-        if not n_boot:
-            steps = [s.__class__(s.name, s.change, s.spec, s.question.with_(criterion="point"), s.on_path)
-                     if s.question.criterion != "point" else s for s in steps]
+        steps = decomposition_steps(args, specs)
         dec = decompose(table, steps, n_boot=n_boot, reuse=[] if args.common_models else comp.results, **run_kw)
         out["decomposition"] = dec.to_dict()
         say("")
@@ -276,7 +279,6 @@ def run(args: argparse.Namespace) -> int:
         for n in ct.notes:
             say(f"  {n}")
 
-    inputs = [args.data] if args.data else []
     if args.decomposition_out and dec is not None:
         write_frame(dec.frame, args.decomposition_out, meta={"data": table.name}, key="steps", inputs=inputs)
     if args.output:
@@ -309,8 +311,9 @@ def add_plot_arguments(p: argparse.ArgumentParser, kind: str) -> None:
         g.add_argument("--k", type=int, default=9, help="benchmarks per subset (CAISI: 9)")
         g.add_argument("--pool", choices=("recent", "all"), default="recent", help="benchmarks to draw from")
         g.add_argument("--any-subset", action="store_true", help="do not require the named model in each subset")
-        g.add_argument("--seed", type=int, default=0, help="seed of the subsets")
-        g.add_argument("--jobs", type=int, default=1, help="parallel worker processes (-1: all cores)")
+        g.add_argument("--seed", type=int, default=12345,
+                       help="seed of the subsets (the same default as `irt-elo compare --subsets`)")
+        g.add_argument("--jobs", type=int, default=1, metavar="N", help="parallel worker processes (-1: all cores)")
         g.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address")
         add_figure_output(p, "subsets.png")
 
@@ -321,43 +324,34 @@ def run_plot(args: argparse.Namespace) -> int:
     matplotlib.use("Agg")
     from ..plots.compare import plot_subsets, plot_waterfall
 
-    check_outputs(args.output)
-    suffix = Path(args.output).suffix.lower()
-    if suffix not in (".png", ".svg", ".pdf"):
-        raise IrtEloError(f"{args.output}: unsupported figure type {suffix or '(none)'!r}; use .png, .svg or .pdf")
+    inputs = [args.data] if args.data else []
+    check_figure_path(args.output, inputs=inputs)
+    if args.kind == "compare":
+        check_common(args)
+        specs = specs_from_args(args)
+    else:
+        from ..compare import MethodSpec
+
+        if args.subsets < 1:
+            raise IrtEloError(f"--subsets must be at least 1, not {args.subsets}")
+        specs = [MethodSpec(args.preset)]
     table = load_table(args)
     check_model(table, args.model)
     if args.kind == "compare":
-        from ..compare import MethodSpec, decompose, default_steps
+        from ..compare import decompose
 
-        check_common(args)
-        specs = specs_from_args(args)
-        caisi_like = next((s for s in specs if s.preset == "caisi"), MethodSpec("caisi"))
-        steps = default_steps(args.model, end=MethodSpec("caisi", caisi_like.overrides), sources=args.sources)
-        if not args.bootstrap:
-            steps = [s.__class__(s.name, s.change, s.spec, s.question.with_(criterion="point"), s.on_path)
-                     for s in steps]
-        dec = decompose(table, steps, n_boot=args.bootstrap, seed=args.seed, level=args.level, n_jobs=args.jobs,
-                        scheduler=args.scheduler)
+        dec = decompose(table, decomposition_steps(args, specs), n_boot=args.bootstrap, seed=args.seed,
+                        level=args.level, n_jobs=args.jobs, scheduler=args.scheduler)
         fig = plot_waterfall(dec)
     else:
-        from ..compare import MethodSpec
-        from ..presets import get_preset
-        from ..robustness import benchmark_pool, subset_gaps
+        from ..robustness import subset_gaps
 
-        get_preset(args.preset)
-        spec = MethodSpec(args.preset)
-        pool = benchmark_pool(table, spec, args.pool)
-        if args.k > len(pool) or args.k < 1:
-            raise IrtEloError(f"--k {args.k} is larger than the number of benchmarks available to draw from "
-                              f"({len(pool)} with --pool {args.pool}); choose --k between 1 and {len(pool)}")
-        if args.subsets < 1:
-            raise IrtEloError(f"--subsets must be at least 1, not {args.subsets}")
-        sr = subset_gaps(table, spec, k=args.k, n_subsets=args.subsets, seed=args.seed, pool=args.pool,
+        check_subset_size(table, specs, args.k, args.pool)
+        sr = subset_gaps(table, specs[0], k=args.k, n_subsets=args.subsets, seed=args.seed, pool=args.pool,
                          questions=questions_for(args.model, 0),
                          require_model=None if args.any_subset else args.model, n_jobs=args.jobs,
                          scheduler=args.scheduler)
         fig = plot_subsets(sr)
-    out = save_figure(fig, args.output, inputs=[args.data] if args.data else [])
+    out = save_figure(fig, args.output, inputs=inputs)
     print(f"wrote {out}")
     return 0

@@ -7,7 +7,7 @@ import sys
 from typing import Any
 
 from ..errors import IrtEloError
-from ._common import HelpFormatter, format_table, write_json
+from ._common import HelpFormatter, check_figure_path, check_outputs, format_table, write_json
 from ._data_args import add_data_arguments, load_table
 from .fit import add_method_arguments, fitter_from_args
 
@@ -39,7 +39,8 @@ def add_parser(sub: Any) -> None:
     m.add_argument("--seed", type=int, default=0, help="seed of the cross-validation folds")
     d = p.add_argument_group("diagnostics")
     d.add_argument("--cv", type=int, default=5, metavar="K", help="cross-validation folds (0 = skip)")
-    d.add_argument("--jobs", type=int, default=1, help="parallel worker processes for the folds (-1 = all cores)")
+    d.add_argument("--jobs", type=int, default=1, metavar="N",
+                   help="parallel worker processes for the folds (-1: all cores)")
     d.add_argument("--few-benchmarks", type=int, default=5, help="warn about models fitted on fewer benchmarks")
     d.add_argument("--saturated", type=float, default=0.5, metavar="SHARE",
                    help="warn about benchmarks with at least this share of scores >= 0.9")
@@ -60,6 +61,7 @@ def run(args: argparse.Namespace) -> int:
         raise IrtEloError("--top must be at least 1")
     if args.output and not str(args.output).lower().endswith(".json"):
         raise IrtEloError(f"{args.output}: diagnose writes JSON; give a file name ending in .json")
+    check_outputs(args.output, inputs=[args.data] if args.data else [])
     table = load_table(args)
     seed, args.seed = args.seed, None  # --seed is the fold seed here, not the start of the fit
     fitter = fitter_from_args(args)
@@ -149,6 +151,9 @@ def run_plot(args: argparse.Namespace) -> int:
     from ..plots.diagnostics import plot_fit_statistics, plot_information, plot_item_curves
     from ._common import save_figure
 
+    check_figure_path(args.output, inputs=[args.data] if args.data else [])
+    if args.kind == "fit" and args.top < 1:
+        raise IrtEloError("--top must be at least 1")
     fitter = fitter_from_args(args).fit(load_table(args))
     chosen = getattr(args, "plot_benchmarks", None)
     names = [b.strip() for b in chosen.split(",") if b.strip()] if chosen else None
@@ -159,9 +164,8 @@ def run_plot(args: argparse.Namespace) -> int:
     elif args.kind == "information":
         fig = plot_information(fitter, names)
     else:
-        if args.top < 1:
-            raise IrtEloError("--top must be at least 1")
-        fig = plot_fit_statistics(diagnose(fitter), what=args.what, stat=args.stat, top=args.top)
+        fig = plot_fit_statistics(diagnose(fitter), what=args.what, stat=args.stat, top=args.top,
+                                  data=f"{fitter.name} fit of {fitter.table_.name}")
     out = save_figure(fig, args.output, inputs=[args.data] if args.data else [])
     print(f"wrote {out}")
     return 0

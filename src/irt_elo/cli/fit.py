@@ -7,7 +7,7 @@ from typing import Any
 
 from ..errors import IrtEloError
 from ..scale import ELO_3X_PER_LOGIT, make_scale
-from ._common import HelpFormatter, format_table, save_figure, write_frame
+from ._common import HelpFormatter, check_figure_path, check_outputs, format_table, save_figure, write_frame
 from ._data_args import add_data_arguments, load_table
 
 EXAMPLES = """\
@@ -52,7 +52,8 @@ def add_parser(sub: Any) -> None:
     u.add_argument("--bootstrap", type=int, default=0, metavar="N",
                    help="bootstrap draws (Epoch: 500): adds ci_low/ci_high percentile intervals; 0 = none")
     u.add_argument("--level", type=float, default=0.90, help="interval level")
-    u.add_argument("--n-jobs", type=int, default=-1, help="local worker processes for the bootstrap (-1: all cores)")
+    u.add_argument("--jobs", "--n-jobs", dest="jobs", type=int, default=-1, metavar="N",
+                   help="local worker processes for the bootstrap (-1: all cores)")
     u.add_argument("--scheduler", metavar="ADDRESS",
                    help="run the bootstrap on this Dask scheduler (e.g. tcp://host:8786); needs irt-elo[dask]")
     u.add_argument("--se", action="store_true", help="add Hessian (observed-information) standard errors")
@@ -120,17 +121,18 @@ def run(args: argparse.Namespace) -> int:
         raise IrtEloError(f"--bootstrap {boot_n}: give the number of draws, at least 2 (Epoch uses 500), or 0")
     if not 0.0 < args.level < 1.0:
         raise IrtEloError(f"--level {args.level:g}: give a level strictly between 0 and 1, e.g. 0.90")
+    inputs = [args.data] if args.data else []
+    check_outputs(args.output, args.benchmarks_out, inputs=inputs)
     table = load_table(args)
     fitter = fitter_from_args(args).fit(table)
     if args.se:
         fitter.standard_errors()
     if boot_n:
         seed = 12345 if args.seed is None else args.seed
-        fitter.bootstrap(boot_n, seed, args.level, n_jobs=args.n_jobs, scheduler=args.scheduler,
+        fitter.bootstrap(boot_n, seed, args.level, n_jobs=args.jobs, scheduler=args.scheduler,
                          progress=not args.quiet and sys.stderr.isatty())
     models, benches = fitter.models_, fitter.benchmarks_
     meta = fit_meta(fitter)
-    inputs = [args.data] if args.data else []
     if args.output:
         write_frame(models, args.output, meta=meta, key="models", inputs=inputs)
     if args.benchmarks_out:
@@ -217,6 +219,7 @@ def run_plot(args: argparse.Namespace) -> int:
     import matplotlib
 
     matplotlib.use("Agg")
+    check_figure_path(args.output, inputs=[args.data] if args.data else [])
     fitter = fitter_from_args(args).fit(load_table(args))
     fig = fitter.plot()
     out = save_figure(fig, args.output, inputs=[args.data] if args.data else [])

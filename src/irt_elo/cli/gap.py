@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import IrtEloError
-from ._common import HelpFormatter, save_figure, write_frame, write_json
+from ._common import HelpFormatter, check_figure_path, check_outputs, save_figure, write_frame, write_json
 from ._data_args import add_data_arguments, load_table
 
 EXAMPLES = """\
@@ -55,9 +55,9 @@ def add_gap_arguments(p: argparse.ArgumentParser) -> None:
     """Data, method and uncertainty options shared by ``irt-elo gap`` and ``irt-elo plot gap``."""
     add_source_arguments(p)
     m = p.add_argument_group("method")
-    m.add_argument("--method", choices=("epoch-2026", "epoch-2025", "caisi"), default="epoch-2026",
-                   help="epoch-2026: day by day (Epoch, May 2026); epoch-2025: averaged over the capability range "
-                        "(Epoch, Oct 2025); caisi: least-squares trends of per-group frontiers")
+    m.add_argument("--method", choices=("epoch-2026", "epoch-2025", "caisi"),
+                   help="epoch-2026: day by day (Epoch, May 2026; the default); epoch-2025: averaged over the "
+                        "capability range (Epoch, Oct 2025); caisi: least-squares trends of per-group frontiers")
     m.add_argument("--from", dest="start", metavar="DATE",
                    help="window start YYYY-MM-DD (default: the published window of the method)")
     m.add_argument("--to", dest="end", metavar="DATE", help="window end YYYY-MM-DD")
@@ -77,7 +77,7 @@ def add_gap_arguments(p: argparse.ArgumentParser) -> None:
                    help="put models of unknown accessibility/country in this group (default: in none)")
     u = p.add_argument_group("uncertainty")
     u.add_argument("--level", type=float, default=0.90, help="interval level")
-    u.add_argument("--draws", dest="n_draws", type=int, default=500,
+    u.add_argument("--draws", dest="n_draws", type=int, default=500, metavar="N",
                    help="parametric draws for the interval when the data has no bootstrap draws")
     u.add_argument("--seed", type=int, default=12345, help="seed of the draws (and of --bootstrap)")
     u.add_argument("--days-per-month", type=float, default=30.5, help="months = days / this (IAPS: 30.5)")
@@ -100,7 +100,8 @@ def add_source_arguments(p: argparse.ArgumentParser) -> None:
     g.add_argument("--anchor", action="append", metavar="NAME=VALUE", help="scale anchor (see `irt-elo fit`)")
     g.add_argument("--bootstrap", type=int, metavar="N",
                    help="refit N bootstrap resamples (paired draws for the catch-up test and the intervals)")
-    g.add_argument("--jobs", type=int, default=1, help="parallel jobs for --bootstrap")
+    g.add_argument("--jobs", type=int, default=1, metavar="N", help="parallel worker processes for --bootstrap "
+                                                                     "(-1: all cores)")
     p.set_defaults(points_per_logit=None, elo_3x=False)
 
 
@@ -133,7 +134,7 @@ def load_capabilities(args: argparse.Namespace):
     try:
         table = load_table(args)
     except IrtEloError as e:
-        if args.data is None:
+        if args.data is None or not Path(args.data).is_file():  # missing file, folder: the reader's message says it
             raise
         raise IrtEloError(f"not a capability table (model, capability, ci_low, ci_high, release_date[, group]) nor a "
                           f"score table: {e}") from None
@@ -166,27 +167,30 @@ def compute(args: argparse.Namespace):
         raise IrtEloError(f"--level {args.level} must lie strictly between 0 and 1 (e.g. 0.90)")
     if args.n_draws < 2:
         raise IrtEloError(f"--draws needs at least 2, got {args.n_draws}")
-    out = getattr(args, "output", None)
-    if out and getattr(args, "run", None) is run and Path(out).suffix.lower() != ".json":
-        raise IrtEloError(f"{out}: the gap result is written as JSON; use a .json file name")
+    if args.model:
+        for opt, val in (("--from", args.start), ("--trail", args.trail), ("--method", args.method)):
+            if val:
+                raise IrtEloError(f"{opt} does not apply with --model (the lag is measured at the model's release, "
+                                  "against the leading group's frontier; --how trend uses its trend line)")
     caps = load_capabilities(args)
     common = dict(level=args.level, alpha=args.alpha, by=args.by, unknown=args.unknown_as, n_draws=args.n_draws,
                   seed=args.seed, days_per_month=args.days_per_month)
     if args.model:
-        if args.start:
-            raise IrtEloError("--from does not apply with --model (the lag is measured at the model's release)")
         res = model_lag(caps, args.model, lead=args.lead or ("United States of America" if args.by == "country"
                                                               else "closed"),
                         criterion=args.criterion or "point", how=args.how, end=end, **common)
     else:
-        res = gap(caps, args.method, start=start, end=end, lead=args.lead, trail=args.trail,
+        res = gap(caps, args.method or "epoch-2026", start=start, end=end, lead=args.lead, trail=args.trail,
                   criterion=args.criterion or "two-sided", **common)
     return caps, res
 
 
 def run(args: argparse.Namespace) -> int:
-    caps, res = compute(args)
     inputs = [args.data] if args.data else []
+    if args.output and Path(args.output).suffix.lower() != ".json":
+        raise IrtEloError(f"{args.output}: the gap result is written as JSON; use a .json file name")
+    check_outputs(args.output, args.series_out, inputs=inputs)
+    caps, res = compute(args)
     if args.output:
         write_json({**res.to_dict(), "command": "irt-elo gap"}, args.output, inputs=inputs)
     if args.series_out:
@@ -218,10 +222,10 @@ def describe(res: Any) -> str:
         lines.append(f"  points behind:  {res.gap_points:6.2f} {res.scale} points (leader's best at release minus "
                      f"the model)   {pct} interval {_iv(res.gap_points_low, res.gap_points_high)}")
         if d.get("how") == "record":
+            first = (f"{d['first_better']} ({d['first_better_capability']:.2f}, {d['first_better_date']})"
+                     if d.get("first_better") else f"none released by {d['model_release_date']}")
             lines.append(f"  caught up = {res.criterion_text}: the {res.lead} frontier was last not better on "
-                         f"{d.get('not_better_until')} ({d.get('last_not_better')}); first better: "
-                         f"{d.get('first_better')} ({d.get('first_better_capability') or float('nan'):.2f}, "
-                         f"{d.get('first_better_date')})")
+                         f"{d.get('not_better_until')} ({d.get('last_not_better')}); first better: {first}")
         else:
             lines.append(f"  the leader's trend line ({d.get('trend_slope_per_year', float('nan')):.1f} "
                          f"{res.scale}/yr) reached the model's level on {d.get('trend_reached_on')}")
@@ -247,6 +251,9 @@ def describe(res: Any) -> str:
         if bc:
             parts = [f"{k} {v['gap_months']:.2f}" for k, v in bc.items() if v]
             lines.append(f"  months by criterion (central): {', '.join(parts)}")
+    for key in ("note", "window_note"):
+        if d.get(key):
+            lines.append(f"  note: {d[key]}")
     lines.append(f"  significance: {res.uncertainty}")
     lines.append(f"  interval: {res.interval}; months = days / {res.days_per_month:g}")
     pub = d.get("published")
@@ -283,7 +290,8 @@ def add_plot_arguments(p: argparse.ArgumentParser, kind: str) -> None:
     t.add_argument("--from", dest="start", metavar="DATE", help="only models released on or after DATE")
     t.add_argument("--to", dest="end", metavar="DATE", help="only models released on or before DATE")
     t.add_argument("--level", type=float, default=0.90, help="interval level")
-    t.add_argument("--draws", dest="n_draws", type=int, default=500, help="parametric draws for the interval")
+    t.add_argument("--draws", dest="n_draws", type=int, default=500, metavar="N",
+                   help="parametric draws for the interval")
     t.add_argument("--seed", type=int, default=12345, help="seed of the draws")
     add_figure_output(p, "trend.png")
 
@@ -298,9 +306,8 @@ def run_plot(args: argparse.Namespace) -> int:
     from ..plots.gap import plot_frontiers, plot_gap, plot_trend
 
     out = Path(args.output)
-    if out.suffix.lower() not in (".png", ".svg", ".pdf"):
-        raise IrtEloError(f"{out}: unsupported figure type {out.suffix or '(none)'!r}; use .png, .svg or .pdf")
     inputs = [args.data] if args.data else []
+    check_figure_path(out, inputs=inputs)
     if args.kind == "gap":
         caps, res = compute(args)
         fig = plot_frontiers(caps, res.lead, result=res) if res.method == "model-lag" else plot_gap(res, caps)

@@ -21,6 +21,14 @@ def plot_waterfall(decomposition: Any, ax: Any = None, *, published: bool = True
     the total bars are the bootstrap intervals; dashed / dotted lines mark Epoch's and CAISI's published headlines.
 
     Returns the matplotlib Figure; one bar per step plus the end total.
+
+    Examples
+    --------
+    >>> from irt_elo.compare import decompose, default_steps
+    >>> d = decompose(n_boot=0, steps=[s for s in default_steps() if s.question.criterion == "point"][:2])
+    >>> ax = plot_waterfall(d).axes[0]
+    >>> [t.get_text() for t in ax.get_xticklabels()]
+    ['criterion: point estimate', "benchmarks: CAISI's subset", 'CAISI headline']
     """
     f = decomposition.frame
     on = f[f["on_path"]].reset_index(drop=True)
@@ -92,6 +100,13 @@ def plot_subsets(result: Any, axes: Any = None, *, bins: int = 20) -> Any:
 
     Each panel: a histogram of the subset gaps (months), a solid line at the full-data gap computed the same way
     and a dashed line at the published headline. Returns the matplotlib Figure.
+
+    Examples
+    --------
+    >>> from irt_elo.robustness import leave_one_out
+    >>> fig = plot_subsets(leave_one_out(spec="caisi"))
+    >>> len(fig.axes), fig.get_suptitle().splitlines()[1]
+    (2, 'data: epoch_eci_2026-08-11/eci_benchmarks.csv')
     """
     import matplotlib.pyplot as plt
 
@@ -123,9 +138,11 @@ def plot_subsets(result: Any, axes: Any = None, *, bins: int = 20) -> Any:
         ax.set_title(textwrap.fill(q.label, 60), fontsize=9)
         ax.legend(frameon=False, fontsize=8)
         ax.grid(alpha=0.3)
-    what = (f"random {result.k}-benchmark subsets" if result.kind == "random" else "leave one benchmark out")
+    n = len(result.frame)
+    what = (f"refitted on {n} random {result.k}-benchmark subsets" if result.kind == "random"
+            else f"refitted with each of its {n} benchmarks left out in turn")
     req = f", each keeping {result.require_model}" if getattr(result, "require_model", None) else ""
-    fig.suptitle(f"{result.spec.name} preset on {what}{req} (seed {result.seed})\ndata: {result.data}",
+    fig.suptitle(f"{result.spec.name} preset {what}{req} (seed {result.seed})\ndata: {result.data}",
                  fontsize=10)
     return fig
 

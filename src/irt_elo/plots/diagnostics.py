@@ -7,9 +7,8 @@ from typing import Any
 import numpy as np
 from scipy.special import expit
 
+from ._style import CYCLE as _CYCLE
 from ._style import PALETTE, new_axes
-
-_CYCLE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#555555", "#F0E442")
 
 
 def _curve(fitter: Any, benchmark: str, c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -154,16 +153,20 @@ def plot_information(fitter: Any, benchmarks: Sequence[str] | None = None, ax: A
 
 
 def plot_fit_statistics(diagnostics: Any, what: str = "benchmarks", stat: str = "infit", top: int = 20,
-                        ax: Any = None, misfit: float = 2.0) -> Any:
+                        ax: Any = None, misfit: float = 2.0, *, data: str | None = None) -> Any:
     """Horizontal bars of a fit statistic for the worst ``top`` benchmarks or models (1 = typical misfit).
+
+    ``data`` names the fit and its data vintage for the title (a :class:`~irt_elo.diagnostics.Diagnostics` does
+    not carry it), e.g. ``"eci fit of epoch_eci_2026-08-11"``.
 
     Examples
     --------
     >>> from irt_elo import fit
     >>> from irt_elo.diagnostics import diagnose
-    >>> fig = plot_fit_statistics(diagnose(fit()), top=10)
-    >>> len(fig.axes)
-    1
+    >>> f = fit()
+    >>> fig = plot_fit_statistics(diagnose(f), top=10, data=f"{f.name} fit of {f.table_.name}")
+    >>> fig.axes[0].get_title().splitlines()[0]
+    'Worst-fitting benchmarks by infit: eci fit of epoch_eci_2026-08-11/eci_benchmarks.csv'
     """
     from ..errors import IrtEloError
 
@@ -182,21 +185,26 @@ def plot_fit_statistics(diagnostics: Any, what: str = "benchmarks", stat: str = 
         ax.axvline(misfit, color=PALETTE["open"], lw=1, ls=":")
     ax.set_xlabel(stat)
     ax.tick_params(axis="y", labelsize=8)
-    ax.set_title(f"Worst-fitting {what} by {stat} (dashed: typical = 1; dotted: warning at {misfit:g})",
-                 fontsize=10)
+    note = "\ndashed: typical = 1; dotted: warning at " + f"{misfit:g}" if stat in ("infit", "outfit") else ""
+    ax.set_title(f"Worst-fitting {what} by {stat}{': ' + data if data else ''}{note}", fontsize=10)
     return fig
 
 
-def plot_cv(cv: Any, ax: Any = None) -> Any:
+def plot_cv(cv: Any, ax: Any = None, *, data: str | None = None) -> Any:
     """Cross-validated R^2 of each candidate (bars) with its in-sample R^2 (dots).
+
+    ``data`` names the data vintage for the title (a :class:`~irt_elo.diagnostics.CVResult` does not carry it).
 
     Examples
     --------
     >>> import pandas as pd
     >>> class R:  # any object with a CVResult-like .table
     ...     table = pd.DataFrame({"candidate": ["a", "b"], "cv_r2": [0.86, 0.87], "in_sample_r2": [0.92, 0.92]})
-    >>> len(plot_cv(R()).axes)
-    1
+    ...     n_folds, random_state = 10, 0
+    >>> fig = plot_cv(R(), data="epoch_benchmark_stitching_2025-11")
+    >>> print(fig.axes[0].get_title())
+    10-fold cross-validation over observed cells (fold seed 0)
+    data: epoch_benchmark_stitching_2025-11
     """
     t = cv.table.iloc[::-1]
     fig, ax = new_axes(ax, figsize=(8.0, 0.6 * len(t) + 1.5))
@@ -210,16 +218,20 @@ def plot_cv(cv: Any, ax: Any = None) -> Any:
     ax.set_xlim(max(0.0, lo - 0.1), 1.0)
     ax.set_xlabel("R² of held-out scores")
     ax.legend(loc="lower right", fontsize=8, frameon=False)
-    folds = getattr(cv, "n_folds", None)
-    ax.set_title(f"{folds}-fold cross-validation over observed cells" if folds else "Cross-validation", fontsize=10)
+    folds, seed = getattr(cv, "n_folds", None), getattr(cv, "random_state", None)
+    how = (f"{folds}-fold cross-validation over observed cells" if folds else "Cross-validation") + \
+        (f" (fold seed {seed})" if seed is not None else "")
+    ax.set_title(how + (f"\ndata: {data}" if data else ""), fontsize=10)
     return fig
 
 
-def plot_eci_comparison(comparison: Any, ax: Any = None, *, label_top: int = 5) -> Any:
+def plot_eci_comparison(comparison: Any, ax: Any = None, *, label_top: int = 5, data: str | None = None,
+                        method: str = "Our fit") -> Any:
     """Our ECI against the published one (one dot per published model group), frontier models ringed.
 
     ``comparison`` is :func:`irt_elo.readers.epoch_hub.compare_eci` output; the ``label_top`` largest differences
-    are named.
+    are named. ``method`` (e.g. ``"eci preset"``) and ``data`` (the data vintage, e.g. ``"epoch_hub_2026-04"``)
+    go into the title; the comparison frame does not carry them.
 
     Examples
     --------
@@ -227,8 +239,9 @@ def plot_eci_comparison(comparison: Any, ax: Any = None, *, label_top: int = 5) 
     >>> c = pd.DataFrame({"model": ["a", "b"], "eci_published": [120.0, 140.0], "eci": [120.2, 139.5],
     ...                   "abs_diff": [0.2, 0.5], "frontier": [True, False], "open_weights": [True, False],
     ...                   "in_fit": [True, True]})
-    >>> len(plot_eci_comparison(c).axes[0].collections) >= 2
-    True
+    >>> fig = plot_eci_comparison(c, data="epoch_hub_2026-04", method="eci preset")
+    >>> len(fig.axes[0].collections) >= 2, fig.axes[0].get_title().splitlines()[0]
+    (True, 'eci preset vs published ECI, data epoch_hub_2026-04')
     """
     c = comparison[comparison["in_fit"]]
     fig, ax = new_axes(ax, figsize=(7.0, 6.5))
@@ -257,8 +270,8 @@ def plot_eci_comparison(comparison: Any, ax: Any = None, *, label_top: int = 5) 
     r = float(np.corrcoef(c["eci"], c["eci_published"])[0, 1]) if len(c) > 2 else float("nan")
     ax.set_xlabel("published ECI")
     ax.set_ylabel("our ECI (same data, our fit)")
-    ax.set_title(f"Our fit vs published ECI: r = {r:.5f}, mean |diff| {d.abs().mean():.2f}, max {d.abs().max():.2f}",
-                 fontsize=10)
+    ax.set_title(f"{method} vs published ECI{', data ' + data if data else ''}\n"
+                 f"r = {r:.5f}, mean |diff| {d.abs().mean():.2f}, max {d.abs().max():.2f}", fontsize=10)
     ax.grid(alpha=0.3)
     ax.legend(loc="upper left", fontsize=8, frameon=False)
     return fig

@@ -32,6 +32,23 @@ def _grouped_like(caps: Any, result: Any) -> Any:
     return caps
 
 
+def _label_newest(ax: Any, front: pd.DataFrame, color: str, *, n: int, below: bool = False,
+                  min_days: int = 120) -> None:
+    """Name the ``n`` newest frontier models, newest first, to the left of their points.
+
+    A model released within ``min_days`` of the one labelled just before it gets its name one line further out (with
+    a leader line), so near-simultaneous records do not print over each other.
+    """
+    last_x, step = None, 0
+    for _, r in front.tail(n).iloc[::-1].iterrows():
+        step = step + 1 if last_x is not None and (last_x - r["release_date"]).days < min_days else 0
+        dy = -(11 + 10 * step) if below else 5 + 10 * step
+        ax.annotate(str(r["model"]), (r["release_date"], r["capability"]), fontsize=7, color=color, ha="right",
+                    xytext=(-3, dy), textcoords="offset points",
+                    arrowprops={"arrowstyle": "-", "lw": 0.4, "color": color} if step else None)
+        last_x = r["release_date"]
+
+
 def _step_with_band(ax: Any, front: pd.DataFrame, end: pd.Timestamp, color: str, label: str) -> None:
     """Running best as a step line, its interval as a band, from each record to the next (or ``end``)."""
     if front.empty:
@@ -50,7 +67,8 @@ def plot_frontiers(caps: Any, lead: str = "closed", trail: str = "open", *, resu
     """Capability against release date for two groups: every model, both frontiers (step lines) with interval bands.
 
     When ``result`` (a :class:`~irt_elo.gap.GapResult`) is given its groups and window are used and the window is
-    shaded. Returns the Figure.
+    shaded; for a :func:`~irt_elo.gap.model_lag` result the second group is the named model's own (none when it has
+    no group or is in the leading one). Returns the Figure.
 
     Examples
     --------
@@ -62,33 +80,33 @@ def plot_frontiers(caps: Any, lead: str = "closed", trail: str = "open", *, resu
     """
     from ..frontier import frontier
 
+    trail_g: str | None
     if result is not None:
-        lead = result.lead
-        if result.method != "model-lag":
-            trail = result.trail
         caps = _grouped_like(caps, result)
+        lead_g = caps.resolve_group(result.lead)
+        if result.method == "model-lag":
+            own = caps.frame.loc[result.model, "group"]
+            trail_g = None if pd.isna(own) or str(own) == lead_g else str(own)
+        else:
+            trail_g = caps.resolve_group(result.trail)
+    else:
+        lead_g, trail_g = caps.resolve_group(lead), caps.resolve_group(trail)
     if ax is None:
         fig, axes = _subplots(1, (10.0, 5.5))
         ax = axes[0]
     fig = ax.figure
-    lead_g, trail_g = caps.resolve_group(lead), caps.resolve_group(trail)
+    groups = [(lead_g, LEAD_COLOR)] + ([(trail_g, TRAIL_COLOR)] if trail_g is not None else [])
     f = caps.select(since=start, until=end).frame
     last = f["release_date"].max()
-    for g, color in ((lead_g, LEAD_COLOR), (trail_g, TRAIL_COLOR)):
+    for g, color in groups:
         sel = f[(f["group"] == g).fillna(False)]
         ax.scatter(sel["release_date"], sel["capability"], s=14, color=color, alpha=0.45, lw=0,
                    label=f"{_label(g)} models ({len(sel)})")
-    for g, color in ((lead_g, LEAD_COLOR), (trail_g, TRAIL_COLOR)):
+    for g, color in groups:
         fr = frontier(caps, g, start=start, end=end)
         _step_with_band(ax, fr, last, color, _label(g))
         if label_records:
-            last_x = None
-            for _, r in fr.tail(4).iloc[::-1].iterrows():  # newest first; skip labels that would collide
-                if last_x is not None and (last_x - r["release_date"]).days < 45:
-                    continue
-                ax.annotate(str(r["model"]), (r["release_date"], r["capability"]), fontsize=7, color=color,
-                            xytext=(3, 3 if g == lead_g else -9), textcoords="offset points")
-                last_x = r["release_date"]
+            _label_newest(ax, fr, color, n=3, below=g != lead_g)
     if result is not None and result.window[0] is not None and result.method != "model-lag":
         ax.axvspan(result.window[0], result.window[1], color=PALETTE["grey"], alpha=0.08, lw=0,
                    label=f"window {result.window[0]:%Y-%m-%d}..{result.window[1]:%Y-%m-%d}")
@@ -129,6 +147,16 @@ def plot_gap_over_time(result: Any, axes: Any = None) -> Any:
 
     Daily series are drawn with their per-day interval band and the window average as a dashed line; for the
     'epoch-2025' procedure the months panel shows the gap at each capability level. Returns the Figure.
+
+    Examples
+    --------
+    >>> from irt_elo.frontier import Capabilities
+    >>> from irt_elo.gap import gap
+    >>> from irt_elo.datasets import load_epoch_eci_scores
+    >>> caps = Capabilities.from_scores(load_epoch_eci_scores("2025-12-19"), source="epoch_eci_2025-12-19")
+    >>> fig = plot_gap_over_time(gap(caps, "epoch-2025", criterion="point", n_draws=20))
+    >>> [ax.get_xlabel() for ax in fig.axes]
+    ['date', 'capability level (ECI)']
     """
     if result.method == "model-lag":
         from ..errors import IrtEloError
@@ -197,8 +225,28 @@ def plot_gap(result: Any, caps: Any) -> Any:
     return fig
 
 
+TREND_METHOD = {
+    "linear": "least-squares line through the frontier models",
+    "breakpoint": "two-piece least-squares line, break scanned over the frontier release dates",
+    "slope-ratio": "two-piece least-squares line split at a chosen date",
+}
+
+
 def plot_trend(trend: Any, ax: Any = None) -> Any:
-    """Frontier models and the fitted line(s) of a :class:`~irt_elo.trends.TrendResult`. Returns the Figure."""
+    """Frontier models and the fitted line(s) of a :class:`~irt_elo.trends.TrendResult`. Returns the Figure.
+
+    The three newest frontier models are named; the title gives the group, the data vintage and the fit.
+
+    Examples
+    --------
+    >>> from irt_elo.frontier import Capabilities
+    >>> from irt_elo.datasets import load_epoch_eci_scores
+    >>> from irt_elo.trends import breakpoint_scan
+    >>> caps = Capabilities.from_scores(load_epoch_eci_scores(), source="epoch_eci_2026-08-11")
+    >>> fig = plot_trend(breakpoint_scan(caps, n_draws=20))
+    >>> fig.axes[0].get_title().splitlines()[1]
+    'data epoch_eci_2026-08-11; two-piece least-squares line, break scanned over the frontier release dates'
+    """
     if ax is None:
         fig, axes = _subplots(1, (10.0, 5.5))
         ax = axes[0]
@@ -222,13 +270,14 @@ def plot_trend(trend: Any, ax: Any = None) -> Any:
         where = f" ({trend.break_model})" if trend.break_model else ""
         ax.axvline(trend.break_date, color=PALETTE["grey"], ls="--", lw=1,
                    label=f"break {trend.break_date:%Y-%m-%d}{where}")
-    for _, r in p.tail(3).iterrows():
-        ax.annotate(str(r["model"]), (r["release_date"], r["capability"]), fontsize=7, xytext=(3, 3),
-                    textcoords="offset points")
+    _label_newest(ax, p, PALETTE["grey"], n=3)
     ax.set_xlabel("release date")
     ax.set_ylabel(f"capability ({trend.scale})")
     who = f"group {trend.group}" if trend.group else "all models"
-    ax.set_title(f"Frontier trend ({trend.kind}) of {who}\ndata {trend.data}", fontsize=10)
+    how = TREND_METHOD.get(trend.kind, trend.kind)
+    if trend.kind == "slope-ratio" and not trend.details.get("continuous", True):
+        how = "separate least-squares lines before and after a chosen date"
+    ax.set_title(f"Frontier trend of {who}\ndata {trend.data}; {how}", fontsize=10)
     ax.grid(alpha=0.3)
     ax.legend(loc="upper left", frameon=False, fontsize=8)
     return fig

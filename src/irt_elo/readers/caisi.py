@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..data import ScoreTable, _parse_dates, from_frame, read_csv_strict
+from ..data import ScoreTable, _parse_bool, _parse_dates, _require_columns, from_frame, read_csv_strict
 from ..errors import IrtEloError
 
 SCORES_FILE = "caisi_scores.csv"
@@ -44,11 +44,8 @@ def read_caisi_models(path: str | os.PathLike | None = None) -> pd.DataFrame:
     """
     _, mp = _paths(path)
     raw = read_csv_strict(mp)
-    need = ["model", "caisi_elo", "caisi_elo_ci95"]
-    missing = [c for c in need if c not in raw.columns]
-    if missing:
-        raise IrtEloError(f"{mp}: not a CAISI models file: missing column(s) {', '.join(map(repr, missing))}")
-    out = raw.copy()
+    _require_columns(raw, ["model", "caisi_elo", "caisi_elo_ci95"], str(mp), "not a CAISI models file")
+    out = raw.assign(model=raw["model"].str.strip())
     for c in ("caisi_elo", "caisi_elo_ci95"):
         vals = pd.to_numeric(out[c], errors="coerce")
         if vals.isna().any():
@@ -58,8 +55,7 @@ def read_caisi_models(path: str | os.PathLike | None = None) -> pd.DataFrame:
     if "release_date" in out:
         out["release_date"] = _parse_dates(out["release_date"], out["_line"].to_numpy(), str(mp), "release_date")
     if "open_weights" in out:
-        ow = out["open_weights"].str.lower().map({"true": True, "false": False})
-        out["open_weights"] = ow.astype("boolean")
+        out["open_weights"] = _parse_bool(out["open_weights"], out["_line"].to_numpy(), str(mp), "open_weights")
         out["group"] = out["open_weights"].map({True: "open", False: "closed"}).astype("string")
     return out.drop(columns="_line").set_index("model")
 
@@ -80,15 +76,10 @@ def read_caisi_table(path: str | os.PathLike | None = None) -> ScoreTable:
     """
     sp, mp = _paths(path)
     df = read_csv_strict(sp)
-    if "domain" not in df.columns:
-        raise IrtEloError(f"{sp}: not a CAISI scores file: no 'domain' column")
+    _require_columns(df, ["domain"], str(sp), "not a CAISI scores file")
     extra = None
     if mp.exists():
         models = read_caisi_models(mp)
-        extra = models.drop(columns=[c for c in ("release_date",) if c in models])
-        if "release_date" in models:
-            df = df.merge(models[["release_date"]].reset_index().astype({"release_date": str}), on="model",
-                          how="left", validate="many_to_one")
-            df["release_date"] = df["release_date"].replace("NaT", "")
+        extra = models[sorted(models.columns, key=lambda c: c != "release_date")]  # release date first, as usual
     return from_frame(df.drop(columns=["caisi_name"], errors="ignore"), score_scale="percent", aggregate="error",
                       name=f"{sp.parent.name}/{sp.name}", models_extra=extra, source_label=str(sp))

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..data import _parse_dates, open_weights_from_accessibility, read_csv_strict
+from ..data import _parse_dates, _require_columns, open_weights_from_accessibility, read_csv_strict
 from ..errors import IrtEloError
 
 UNSPECIFIED_SOURCE = "unspecified"
@@ -34,11 +34,18 @@ def epoch_eci_frame(df: pd.DataFrame, path: Path) -> tuple[pd.DataFrame, pd.Data
 
     Metadata comes from ``eci_scores.csv`` in the same folder when it exists (organisation, country,
     accessibility, and the published ECI as ``eci_published``/``eci_published_low``/``eci_published_high``).
+    :func:`irt_elo.data.read_table` calls this for files in Epoch's layout and validates the result.
+
+    Examples
+    --------
+    >>> from irt_elo.data import read_csv_strict
+    >>> from irt_elo.datasets import bundled_path
+    >>> p = bundled_path("epoch_eci_2026-08-11/eci_benchmarks.csv")
+    >>> long, models, benchmarks = epoch_eci_frame(read_csv_strict(p), p)
+    >>> len(long), float(models.loc["GPT-5", "eci_published"]), len(benchmarks)
+    (2249, 150.0, 57)
     """
-    need = ["model", "benchmark", "performance", "date"]
-    missing = [c for c in need if c not in df.columns]
-    if missing:
-        raise IrtEloError(f"{path}: Epoch eci_benchmarks layout without column(s) {', '.join(map(repr, missing))}")
+    _require_columns(df, ["model", "benchmark", "performance", "date"], str(path), "not Epoch's eci_benchmarks layout")
     cols = {"model": "model", "benchmark": "benchmark", "performance": "score", "date": "release_date"}
     keep = ["_line", *cols]
     for extra in ("source", "optimized"):
@@ -55,7 +62,7 @@ def epoch_eci_frame(df: pd.DataFrame, path: Path) -> tuple[pd.DataFrame, pd.Data
         pub = read_eci_scores(scores_path).set_index("model")
         models_extra = pub.rename(columns={"capability": "eci_published", "ci_low": "eci_published_low",
                                            "ci_high": "eci_published_high"}).drop(columns=["release_date"])
-    bench = df.drop_duplicates("benchmark").set_index("benchmark")
+    bench = df.assign(benchmark=df["benchmark"].str.strip()).drop_duplicates("benchmark").set_index("benchmark")
     bench_extra = pd.DataFrame(index=bench.index)
     if "benchmark_release_date" in bench:
         bench_extra["release_date"] = pd.to_datetime(bench["benchmark_release_date"].replace("", None), errors="coerce")
@@ -81,10 +88,9 @@ def read_eci_scores(path: str | Path) -> pd.DataFrame:
     """
     p = Path(path)
     raw = read_csv_strict(p)
-    missing = [c for c in ("Model", "eci") if c not in raw.columns]
-    if missing:
-        raise IrtEloError(f"{p}: not an Epoch eci_scores file: missing column(s) {', '.join(map(repr, missing))}")
+    _require_columns(raw, ("Model", "eci"), str(p), "not an Epoch eci_scores file")
     out = raw.rename(columns=SCORES_COLUMNS)
+    out["model"] = out["model"].str.strip()  # the join key with eci_benchmarks.model, which readers strip too
     lines = out["_line"].to_numpy()
     for c in ("capability", "ci_low", "ci_high"):
         if c in out:

@@ -43,19 +43,26 @@ the scale constants that follow from them, and a few small old models.
 from __future__ import annotations
 
 import csv
-import io
 import os
 import warnings
 import zipfile
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 
-from ..data import ScoreTable, from_frame, open_weights_from_accessibility
+from ..data import (
+    ScoreTable,
+    _decode,
+    _parse_csv_text,
+    _require_columns,
+    from_frame,
+    open_weights_from_accessibility,
+    read_csv_strict,
+)
 from ..errors import IrtEloError, did_you_mean
 
 INDEX_FILE = "epoch_capabilities_index.csv"
@@ -78,16 +85,18 @@ class _Source:
 
     label: str
     files: Mapping[str, bytes]  # relative POSIX path (from the hub root) -> raw bytes
+    _texts: dict[str, str] = field(default_factory=dict, repr=False, compare=False)  # decoded once
 
     def text(self, rel: str) -> str:
-        raw = self.files[rel]
-        where = f"{self.label}/{rel}"
-        try:
-            return raw.decode("utf-8-sig")
-        except UnicodeDecodeError as e:
-            line = raw[: e.start].count(b"\n") + 1
-            raise IrtEloError(f"{where}: line {line} is not valid UTF-8 (byte {e.start}); re-save the file as "
-                              "UTF-8") from None
+        if rel not in self._texts:
+            self._texts[rel] = _decode(self.files[rel], self.where(rel))
+        return self._texts[rel]
+
+    def csv(self, rel: str, need: Iterable[str] = ()) -> pd.DataFrame:
+        """One file as a strings frame with ``_line``; a missing column of ``need`` is a one-line error."""
+        df = _parse_csv_text(self.text(rel), self.where(rel))
+        _require_columns(df, need, self.where(rel), "not the layout of Epoch's benchmark_data.zip")
+        return df
 
     def where(self, rel: str) -> str:
         return f"{self.label}/{rel}"
@@ -130,34 +139,6 @@ def _locate_root(src: _Source) -> _Source:
     return _Source(f"{src.label}/{root}", files)
 
 
-def _parse_csv(text: str, where: str) -> pd.DataFrame:
-    """A CSV as strings plus ``_line`` (the physical line each record starts on; cells may span lines)."""
-    if not text.strip():
-        raise IrtEloError(f"{where}: the file is empty; expected a CSV with a header row")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader)
-        rows, lines = [], []
-        start = reader.line_num + 1
-        for rec in reader:
-            if any(cell.strip() for cell in rec):
-                rows.append(rec)
-                lines.append(start)
-            start = reader.line_num + 1
-    except csv.Error as e:
-        raise IrtEloError(f"{where}: line {reader.line_num}: not a readable CSV ({e})") from None
-    header = [h.strip() for h in header]
-    width = len(header)
-    for rec, line in zip(rows, lines):
-        if len(rec) > width and any(c.strip() for c in rec[width:]):
-            raise IrtEloError(f"{where}: line {line} has {len(rec)} fields but the header has {width}; fix the "
-                              "quoting of that row")
-    data = [(rec + [""] * width)[:width] for rec in rows]
-    df = pd.DataFrame(data, columns=header, dtype=object)
-    df["_line"] = lines
-    return df
-
-
 # --------------------------------------------------------------------------------------------------------------------
 # The editable baselines table
 
@@ -188,12 +169,8 @@ def load_baselines(path: str | os.PathLike | None = None) -> pd.DataFrame:
     p = Path(path)
     if not p.is_file():
         raise IrtEloError(f"{p}: no such baselines table; give a CSV like {BASELINES_FILE}")
-    df = _parse_csv(p.read_bytes().decode("utf-8-sig", errors="replace"), str(p))
-    missing = [c for c in BASELINE_COLUMNS if c not in df.columns]
-    if missing:
-        raise IrtEloError(f"{p}: baselines table without column(s) {', '.join(map(repr, missing))}; expected "
-                          f"{', '.join(BASELINE_COLUMNS)}")
-    df = df.copy()
+    df = read_csv_strict(p)
+    _require_columns(df, BASELINE_COLUMNS, str(p), f"a baselines table has {', '.join(BASELINE_COLUMNS)}")
     for c in ("source_file", "benchmark", "use", "score_column"):
         df[c] = df[c].astype(str).str.strip()
     df["source_file"] = df["source_file"].str.removesuffix(".csv")
@@ -259,7 +236,7 @@ def rescale_chance(fraction: np.ndarray | float, random_baseline: float, score_c
 def _benchmark_rows(src: _Source, rel: str, rule: pd.Series, rescale: bool) -> pd.DataFrame:
     """Usable rows of one benchmark file (rows without a model version or a score are left out)."""
     where = src.where(rel)
-    df = _parse_csv(src.text(rel), where)
+    df = src.csv(rel, ["Model version"])
     col = rule["score_column"]
     if col not in df.columns:
         cols = [c for c in df.columns if c != "_line"]
@@ -319,11 +296,7 @@ def _index_frame(src: _Source) -> pd.DataFrame:
         raise IrtEloError(f"{src.label}: no {INDEX_FILE} (it holds accessibility and model names); give the whole "
                           "benchmark_data.zip or its unpacked folder")
     where = src.where(INDEX_FILE)
-    df = _parse_csv(src.text(INDEX_FILE), where)
-    need = ["Model version", "ECI Score", "Release date", "Model accessibility", "Model name"]
-    missing = [c for c in need if c not in df.columns]
-    if missing:
-        raise IrtEloError(f"{where}: missing column(s) {', '.join(map(repr, missing))}; not an Epoch hub index file")
+    df = src.csv(INDEX_FILE, ["Model version", "ECI Score", "Release date", "Model accessibility", "Model name"])
     out = pd.DataFrame({
         "version": df["Model version"].astype(str).str.strip(),
         "model_name": _get(df, "Model name"),
@@ -421,7 +394,7 @@ def read_hub_edi(path: str | os.PathLike) -> pd.DataFrame:
     src = _open_source(path)
     if EDI_FILE not in src.files:
         raise IrtEloError(f"{src.label}: no {EDI_FILE} in this hub release")
-    df = _parse_csv(src.text(EDI_FILE), src.where(EDI_FILE))
+    df = src.csv(EDI_FILE, ["benchmark_name", "is_anchor", "benchmark_release_date", "edi", "estimated_slope_scaled"])
     out = pd.DataFrame({
         "benchmark": df["benchmark_name"].astype(str).str.strip(),
         "is_anchor": df["is_anchor"].astype(str).str.strip().str.lower().eq("true"),
@@ -444,11 +417,18 @@ def read_hub_scaling(path: str | os.PathLike) -> dict[str, object]:
     src = _open_source(path)
     if SCALING_FILE not in src.files:
         raise IrtEloError(f"{src.label}: no {SCALING_FILE} in this hub release")
-    row = _parse_csv(src.text(SCALING_FILE), src.where(SCALING_FILE)).iloc[0]
+    df = src.csv(SCALING_FILE, ["a", "b"])
+    if df.empty:
+        raise IrtEloError(f"{src.where(SCALING_FILE)}: no row under the header; expected the scale constants a, b")
+    row = df.iloc[0]
     out: dict[str, object] = {k: row[k] for k in row.index if k != "_line"}
     for k in ("a", "b", "scaling_anchor1_eci", "scaling_anchor2_eci"):
         if k in out:
-            out[k] = float(out[k])
+            val = pd.to_numeric(str(out[k]).strip(), errors="coerce")
+            if not np.isfinite(val):
+                raise IrtEloError(f"{src.where(SCALING_FILE)}: line {row['_line']}, column {k!r}: {out[k]!r} is not "
+                                  "a number")
+            out[k] = float(val)
     return out
 
 
@@ -490,7 +470,7 @@ def _hub_scores(src: _Source, rules: pd.DataFrame, benchmarks: object, rescale: 
         if "/" in rel or rel == INDEX_FILE:
             continue
         head = src.text(rel).splitlines()[:1]
-        if head and "Model version" in next(csv.reader(head), []):
+        if head and "Model version" in [h.strip() for h in next(csv.reader(head), [])]:
             bench_files.append(rel)
     if not bench_files:
         raise IrtEloError(f"{src.label}: no per-benchmark CSV files (CSVs with a 'Model version' column) found; "
@@ -694,7 +674,14 @@ def _bench_meta(rules: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def is_hub(path: str | os.PathLike) -> bool:
-    """True for a folder or zip that holds Epoch's ``epoch_capabilities_index.csv`` (used by ``read_table``)."""
+    """True for a folder or zip that holds Epoch's ``epoch_capabilities_index.csv`` (used by ``read_table``).
+
+    Examples
+    --------
+    >>> from irt_elo.datasets import bundled_path
+    >>> is_hub(bundled_path("epoch_hub_2026-04")), is_hub(bundled_path("epoch_eci_2026-08-11"))
+    (True, False)
+    """
     p = Path(path)
     if p.is_dir():
         # The index beside other CSVs, here or in one sub-folder (a zip unpacked with its top folder).
@@ -717,14 +704,17 @@ __all__ = ["read_epoch_hub", "hub_scores", "read_hub_eci", "read_hub_edi", "read
 # Our fit against the published values of the same release
 
 
-def _published(published: pd.DataFrame | str | os.PathLike | None) -> pd.DataFrame:
+def _published(published: pd.DataFrame | str | os.PathLike | None,
+               read: Callable[[str | os.PathLike], pd.DataFrame] | None = None) -> pd.DataFrame:
+    """``published`` as given, or read (default: :func:`read_hub_eci` by Epoch's groups) from a hub path (default:
+    the bundled April 2026 release)."""
     if isinstance(published, pd.DataFrame):
         return published
     if published is None:
         from ..datasets import bundled_path
 
         published = bundled_path("epoch_hub_2026-04")
-    return read_hub_eci(published, group_by="eci")
+    return read(published) if read is not None else read_hub_eci(published, group_by="eci")
 
 
 def compare_eci(fitter: object, published: pd.DataFrame | str | os.PathLike | None = None) -> pd.DataFrame:
@@ -838,6 +828,19 @@ def summarize_eci_comparison(comparison: pd.DataFrame) -> pd.DataFrame:
 def compare_edi(fitter: object, published: pd.DataFrame | str | os.PathLike | None = None) -> pd.DataFrame:
     """Our fitted difficulties (EDI) and slopes against a hub release's published ones, one row per benchmark.
 
+    Parameters
+    ----------
+    fitter : Fitter
+        A fit on the ECI scale whose benchmark names are the hub's.
+    published : DataFrame or path, optional
+        :func:`read_hub_edi` output or a hub zip/folder (default: the bundled April 2026 release).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by benchmark: ``edi_published``, ``slope_published``, ``edi``, ``slope``, ``diff`` and
+        ``slope_diff`` (ours - published), ``n_models`` (in our fit; 0 and NaN estimates for benchmarks not fitted).
+
     Examples
     --------
     >>> from irt_elo import Fitter
@@ -846,14 +849,7 @@ def compare_edi(fitter: object, published: pd.DataFrame | str | os.PathLike | No
     >>> float(e.loc["Winogrande", "edi_published"]) > 100
     True
     """
-    if isinstance(published, pd.DataFrame):
-        pub = published
-    else:
-        if published is None:
-            from ..datasets import bundled_path
-
-            published = bundled_path("epoch_hub_2026-04")
-        pub = read_hub_edi(published)
+    pub = _published(published, read_hub_edi)
     out = pd.DataFrame({"edi_published": pub["edi"], "slope_published": pub["slope"]})
     out["edi"] = fitter.difficulty_.reindex(out.index)  # type: ignore[attr-defined]
     out["slope"] = fitter.slope_.reindex(out.index)  # type: ignore[attr-defined]
@@ -869,6 +865,12 @@ def read_layout(path: str | os.PathLike) -> ScoreTable | None:
     """Read a folder or zip in a known layout (Epoch hub, Rosetta paper data); None when it is neither.
 
     Used by :func:`irt_elo.data.read_table` so that ``irt-elo fit FOLDER_OR_ZIP`` works.
+
+    Examples
+    --------
+    >>> from irt_elo.datasets import bundled_path
+    >>> read_layout(bundled_path("epoch_benchmark_stitching_2025-11")).n_obs, read_layout(bundled_path("caisi_2026-05-01"))
+    (1324, None)
     """
     p = Path(path)
     if p.is_dir() and (p / "benchmarks_runs.csv").is_file() and (p / "model_versions.csv").is_file():

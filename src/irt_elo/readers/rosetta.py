@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..data import ScoreTable, from_frame, read_csv_strict
+from ..data import ScoreTable, _require_columns, from_frame, read_csv_strict
 from ..errors import IrtEloError, did_you_mean
 from ..presets import ROSETTA
 from .epoch_hub import parse_hub_score
@@ -102,9 +102,8 @@ PAPER_BENCHMARKS: tuple[RosettaBenchmark, ...] = tuple(
         _ext("winogrande", "Winogrande", "Accuracy"),
     ])
 
-#: Fitter options of the paper's cross-validation fit: plain least squares (no ridge, no clipping of scores),
-#: Winogrande anchored at difficulty 0 and slope 1. The paper's fit had no bounds; ours are wide boxes.
-# The paper's fit (the 'rosetta' preset) as Fitter options; its data filters are applied by read_rosetta already.
+#: Fitter options of the paper's cross-validation fit (the 'rosetta' preset: plain least squares, Winogrande anchored
+#: at difficulty 0 and slope 1) without its data filters, which :func:`read_rosetta` applies already.
 PAPER_FIT_OPTIONS = {k: v for k, v in ROSETTA.options.items() if k not in ("min_benchmarks", "since")}
 
 
@@ -171,11 +170,7 @@ def _select(benchmarks: Iterable[str] | None) -> list[RosettaBenchmark]:
 
 def _read(path: Path, need: Iterable[str]) -> pd.DataFrame:
     df = read_csv_strict(path)
-    df.columns = [str(c).strip() for c in df.columns]
-    missing = [c for c in need if c not in df.columns]
-    if missing:
-        raise IrtEloError(f"{path}: missing column(s) {', '.join(map(repr, missing))} (found: "
-                          f"{', '.join(c for c in df.columns if c != '_line')})")
+    _require_columns(df, need, str(path), "not the layout of the benchmark-stitching data")
     return df
 
 
@@ -245,7 +240,7 @@ def read_rosetta(
     }).astype("string")
     site = root / WEBSITE_INDEX
     if site.exists():
-        w = read_csv_strict(site)
+        w = _read(site, ("Model version", "Organization", "Country", "Model accessibility", "ECI Score"))
         w = w.assign(v=w["Model version"].str.strip()).drop_duplicates("v").set_index("v")
         meta = meta.join(pd.DataFrame({
             "organization": w["Organization"].str.strip().replace("", pd.NA).astype("string"),
