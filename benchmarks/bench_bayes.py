@@ -26,24 +26,15 @@ import pandas as pd
 
 from irt_elo import Fitter
 from irt_elo.bayes import BayesFitter, identify_draws
-from irt_elo.data import from_frame
+from irt_elo.data import simulate_scores as _simulate
 from irt_elo.responses import simulate_responses
 
 
 def simulate_scores(n_models: int, n_benchmarks: int, missing: float, seed: int) -> tuple:
-    """Aggregate 2PL scores: each cell is the fraction solved of the benchmark's n_items questions."""
-    rs = np.random.default_rng(seed)
-    theta, delta = rs.normal(0, 1, n_models), rs.normal(0, 1.5, n_benchmarks)
-    alpha, n = np.exp(rs.normal(0.3, 0.4, n_benchmarks)), rs.integers(50, 500, n_benchmarks)
-    mi, bi = (a.ravel() for a in np.meshgrid(np.arange(n_models), np.arange(n_benchmarks), indexing="ij"))
-    keep = rs.random(mi.size) >= missing
-    mi, bi = mi[keep], bi[keep]
-    k = rs.binomial(n[bi], 1 / (1 + np.exp(-alpha[bi] * (theta[mi] - delta[bi]))))
-    t = from_frame(pd.DataFrame({"model": [f"m{i}" for i in mi], "benchmark": [f"b{j}" for j in bi],
-                                 "score": k / n[bi], "n_items": n[bi]}))
-    mo = [int(s[1:]) for s in t.model_names]
-    bo = [int(s[1:]) for s in t.benchmark_names]
-    return t, theta[mo], delta[bo], alpha[bo]
+    """irt_elo.data.simulate_scores, with the truth as arrays in the table's model / benchmark order."""
+    t, truth = _simulate(n_models, n_benchmarks, missing=missing, random_state=seed)
+    return (t, truth["theta"].loc[t.model_names].to_numpy(), truth["delta"].loc[t.benchmark_names].to_numpy(),
+            truth["alpha"].loc[t.benchmark_names].to_numpy())
 
 
 def evaluate(f: BayesFitter, theta: np.ndarray, delta: np.ndarray, alpha: np.ndarray) -> dict:

@@ -42,6 +42,7 @@ import numpy as np
 from scipy.special import expit
 
 from irt_elo import ItemFitter, simulate_responses
+from irt_elo.responses import oracle_slopes
 from irt_elo.cli._common import write_json
 
 REPO = Path(__file__).resolve().parents[1]
@@ -70,21 +71,8 @@ def recovery(theta: np.ndarray, difficulty: np.ndarray, slope: np.ndarray, truth
 
 def oracle_r_a(table, truth: dict) -> float:
     """Slope correlation of per-item logistic regressions that know every true capability."""
-    x, y, ii, n = truth["theta"].to_numpy()[table.model_idx], table.correct, table.item_idx, table.n_items
-    a, c = np.ones(n), np.zeros(n)
-    for _ in range(30):
-        p = expit(a[ii] * x + c[ii])
-        r, v = y - p, p * (1 - p)
-        ga, gc = np.bincount(ii, r * x, n), np.bincount(ii, r, n)
-        haa, hac, hcc = np.bincount(ii, v * x * x, n), np.bincount(ii, v * x, n), np.bincount(ii, v, n)
-        det = haa * hcc - hac ** 2
-        a, c = a + (hcc * ga - hac * gc) / det, c + (haa * gc - hac * ga) / det
-    return float(np.corrcoef(a, truth["slope"])[0, 1])
-
-
-# --------------------------------------------------------------------------------------------------------------------
-# irt-elo
-
+    a = oracle_slopes(table, truth["theta"])
+    return float(np.corrcoef(a, truth["slope"].loc[a.index])[0, 1])
 
 def run_ours(table, truth, model: str, method: str, repeat: int) -> dict:
     f = ItemFitter(model=model, method=method).fit(table)  # warm-up (imports, caches)

@@ -12,33 +12,22 @@ import sys
 import warnings
 
 import numpy as np
-import pandas as pd
 import pytest
 import torch  # the [bayes] extra is part of the test extra: a missing torch must fail, not skip
 
 from irt_elo import Fitter, IrtEloError
 from irt_elo.bayes import BayesFitter, identify_draws
-from irt_elo.data import from_frame
+from irt_elo.data import simulate_scores as _simulate
 from irt_elo.responses import simulate_responses
 from irt_elo.scale import TwoAnchor
 
 
 def simulate_scores(n_models: int, n_benchmarks: int, missing: float, seed: int, with_n_items: bool = True):
-    """Aggregate 2PL scores: each cell is the fraction solved of its benchmark's n_items (50-500) questions."""
-    rs = np.random.default_rng(seed)
-    theta, delta = rs.normal(0, 1, n_models), rs.normal(0, 1.5, n_benchmarks)
-    alpha, n = np.exp(rs.normal(0.3, 0.4, n_benchmarks)), rs.integers(50, 500, n_benchmarks)
-    mi, bi = (a.ravel() for a in np.meshgrid(np.arange(n_models), np.arange(n_benchmarks), indexing="ij"))
-    keep = rs.random(mi.size) >= missing
-    mi, bi = mi[keep], bi[keep]
-    k = rs.binomial(n[bi], 1 / (1 + np.exp(-alpha[bi] * (theta[mi] - delta[bi]))))
-    df = pd.DataFrame({"model": [f"m{i}" for i in mi], "benchmark": [f"b{j}" for j in bi], "score": k / n[bi]})
-    if with_n_items:
-        df["n_items"] = n[bi]
-    t = from_frame(df)
-    mo = [int(s[1:]) for s in t.model_names]
-    bo = [int(s[1:]) for s in t.benchmark_names]
-    return t, {"theta": theta[mo], "delta": delta[bo], "alpha": alpha[bo]}
+    """irt_elo.data.simulate_scores, with the truth as arrays in the table's model / benchmark order."""
+    t, truth = _simulate(n_models, n_benchmarks, missing=missing, with_n_items=with_n_items, random_state=seed)
+    return t, {"theta": truth["theta"].loc[t.model_names].to_numpy(),
+               "delta": truth["delta"].loc[t.benchmark_names].to_numpy(),
+               "alpha": truth["alpha"].loc[t.benchmark_names].to_numpy()}
 
 
 def identified(truth: dict, **kw) -> dict:

@@ -843,3 +843,67 @@ def from_wide(
                           "row")
     long = long.sort_values("_line", kind="stable")
     return from_frame(long, score_scale=score_scale, aggregate="error", name=name, source_label=label)
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Simulation (for tests, benchmarks and power analyses)
+
+
+def simulate_scores(
+    n_models: int,
+    n_benchmarks: int,
+    *,
+    missing: float = 0.0,
+    model: Literal["2pl", "1pl"] = "2pl",
+    difficulty_sd: float = 1.5,
+    slope_logmean: float = 0.3,
+    slope_logsd: float = 0.4,
+    n_items: int | tuple[int, int] = (50, 500),
+    with_n_items: bool = True,
+    random_state: int = 0,
+) -> tuple[ScoreTable, dict[str, pd.Series]]:
+    """Aggregate scores from a known 2PL: each cell is the fraction solved of its benchmark's ``n_items`` questions.
+
+    Capabilities ~ N(0, 1), difficulties ~ N(0, ``difficulty_sd``^2), slopes ~ LogNormal(``slope_logmean``,
+    ``slope_logsd``) (all 1 for a 1PL), question counts uniform on ``n_items`` = (low, high) or fixed; each cell is
+    observed with probability ``1 - missing`` and scored Binomial(n, p) / n. Models are named ``m0, m1, ...`` and
+    benchmarks ``b0, b1, ...``.
+
+    Returns
+    -------
+    table : ScoreTable
+        With an ``n_items`` column when ``with_n_items``.
+    truth : dict of Series
+        ``theta``, ``delta``, ``alpha`` and ``n_items``, indexed by name.
+
+    Examples
+    --------
+    >>> t, truth = simulate_scores(30, 8, missing=0.2, random_state=1)
+    >>> t.n_models, t.n_benchmarks, round(float(truth["alpha"].loc["b0"]), 3) > 0
+    (30, 8, True)
+    """
+    if model not in ("2pl", "1pl"):
+        raise IrtEloError(f"model must be '2pl' or '1pl', not {model!r}")
+    if not 0.0 <= missing < 1.0:
+        raise IrtEloError(f"missing must be in [0, 1), not {missing!r}")
+    rs = np.random.default_rng(random_state)
+    theta, delta = rs.normal(0.0, 1.0, n_models), rs.normal(0.0, difficulty_sd, n_benchmarks)
+    alpha = np.exp(rs.normal(slope_logmean, slope_logsd, n_benchmarks))
+    if model == "1pl":
+        alpha = np.ones(n_benchmarks)
+    n = rs.integers(n_items[0], n_items[1], n_benchmarks) if isinstance(n_items, tuple) \
+        else np.full(n_benchmarks, int(n_items))
+    mi, bi = (a.ravel() for a in np.meshgrid(np.arange(n_models), np.arange(n_benchmarks), indexing="ij"))
+    keep = rs.random(mi.size) >= missing
+    mi, bi = mi[keep], bi[keep]
+    k = rs.binomial(n[bi], 1.0 / (1.0 + np.exp(-alpha[bi] * (theta[mi] - delta[bi]))))
+    models = np.array([f"m{i}" for i in range(n_models)], dtype=object)
+    benches = np.array([f"b{j}" for j in range(n_benchmarks)], dtype=object)
+    df = pd.DataFrame({"model": models[mi], "benchmark": benches[bi], "score": k / n[bi]})
+    if with_n_items:
+        df["n_items"] = n[bi]
+    truth = {"theta": pd.Series(theta, index=models, name="theta"),
+             "delta": pd.Series(delta, index=benches, name="delta"),
+             "alpha": pd.Series(alpha, index=benches, name="alpha"),
+             "n_items": pd.Series(n, index=benches, name="n_items")}
+    return from_frame(df, name="simulated"), truth

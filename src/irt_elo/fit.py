@@ -329,6 +329,12 @@ class RankedModelMixin:
         s.insert(0, "rank", np.arange(1, len(s) + 1))
         return s
 
+    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
+        """Capability against release date, coloured by open/closed weights (see :mod:`irt_elo.plots`)."""
+        from .plots import plot_capabilities
+
+        return plot_capabilities(self, ax=ax, **kwargs)
+
     def _predict_frame(self, models: Sequence[str] | None, columns: Sequence[str] | None) -> pd.DataFrame:
         """``link(alpha (theta - delta))`` for the requested models (rows) × benchmarks or items (columns)."""
         self._check_fitted()
@@ -794,12 +800,6 @@ class Fitter(RankedModelMixin, OptionsMixin):
         self.standard_errors_ = standard_errors(self, **kwargs)
         self.models_, self.benchmarks_ = self.frames()
         return self.standard_errors_
-
-    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
-        """Capability against release date, coloured by open/closed weights (see :mod:`irt_elo.plots`)."""
-        from .plots import plot_capabilities
-
-        return plot_capabilities(self, ax=ax, **kwargs)
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "x_"):

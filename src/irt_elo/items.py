@@ -1219,12 +1219,6 @@ class ItemFitter(OptionsMixin, RankedModelMixin):
             "n_responses": new.responses_per_model().to_numpy(),
         })
 
-    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
-        """Capability against release date, coloured by open/closed weights (see :mod:`irt_elo.plots`)."""
-        from .plots import plot_capabilities
-
-        return plot_capabilities(self, ax=ax, **kwargs)
-
     def _check_fitted(self) -> None:
         if not hasattr(self, "theta_"):
             raise IrtEloError("this ItemFitter is not fitted yet; call .fit(responses) first")
