@@ -1,8 +1,8 @@
-"""Calibration, recovery and speed of the Bayesian fitter (irt_elo.bayes) on simulations with known truth.
+"""Calibration, recovery and speed of the Bayesian fitter (irt_elo.fit.bayes) on simulations with known truth.
 
 Parts (all numbers measured in this run):
   calibration  For several seeds: aggregate scores (binomial, n_items known) and item-level responses
-               (irt_elo.responses.simulate_responses), fitted with the default SVI and with the plain baseline
+               (irt_elo.data.responses.simulate_responses), fitted with the default SVI and with the plain baseline
                (mean-field AutoNormal, capabilities kept as variational parameters). Coverage of the 90% intervals
                over every capability, difficulty and slope (truth identified exactly as the fitter identifies each
                draw), correlations with the truth, RMSE of the predicted probabilities. NUTS on the first seeds too.
@@ -25,9 +25,9 @@ import numpy as np
 import pandas as pd
 
 from irt_elo import Fitter
-from irt_elo.bayes import BayesFitter, identify_draws
-from irt_elo.data import simulate_scores as _simulate
-from irt_elo.responses import simulate_responses
+from irt_elo.fit.bayes import BayesFitter, identify_draws
+from irt_elo.data.simulate import simulate_scores as _simulate
+from irt_elo.data.simulate import simulate_responses
 
 
 def simulate_scores(n_models: int, n_benchmarks: int, missing: float, seed: int) -> tuple:

@@ -3,7 +3,7 @@
 Measured in one run, same draws (same resampled rows), same objective:
   cold-serial   each draw refit from the seeded cold start with the default solver (Gauss-Newton / LM on the dense
                 normal equations), one process: the baseline;
-  warm-serial   irt_elo.uncertainty.bootstrap(n_jobs=1): each draw warm-started from the central solution, exact-
+  warm-serial   irt_elo.fit.uncertainty.bootstrap(n_jobs=1): each draw warm-started from the central solution, exact-
                 Hessian Newton steps with the capability block eliminated;
   warm-parallel the same on every local core (joblib/loky), timed twice: the first call includes starting the
                 worker processes (each imports numpy/scipy/pandas), the second reuses them (joblib keeps the pool).
@@ -24,9 +24,9 @@ from pathlib import Path
 import numpy as np
 
 from irt_elo import Fitter
-from irt_elo.datasets import load_epoch_eci, load_epoch_eci_scores
-from irt_elo.executor import effective_n_jobs
-from irt_elo.uncertainty import bootstrap
+from irt_elo.data.datasets import load_epoch_eci, load_epoch_eci_scores
+from irt_elo.fit.executor import effective_n_jobs
+from irt_elo.fit.uncertainty import bootstrap
 
 
 def timed(fn):

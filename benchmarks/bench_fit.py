@@ -25,9 +25,10 @@ from scipy import sparse
 from scipy.optimize import least_squares
 from threadpoolctl import threadpool_limits
 
-from irt_elo import Fitter, model as M
-from irt_elo.datasets import load_epoch_eci, load_epoch_eci_scores
-from irt_elo.fit import solve
+from irt_elo import Fitter
+from irt_elo.core import model as M
+from irt_elo.data.datasets import load_epoch_eci, load_epoch_eci_scores
+from irt_elo.core.solve import solve
 
 
 def main() -> None:

@@ -42,7 +42,7 @@ import numpy as np
 from scipy.special import expit
 
 from irt_elo import ItemFitter, simulate_responses
-from irt_elo.responses import oracle_slopes
+from irt_elo.data.responses import oracle_slopes
 from irt_elo.cli._common import write_json
 
 REPO = Path(__file__).resolve().parents[1]

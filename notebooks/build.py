@@ -407,11 +407,11 @@ NB02 = [
     '''),
     md('''
     The same thing measured directly on the loss: move one model's capability by the difference between the two
-    fits and see how much the penalised least-squares loss changes (`irt_elo.fit.loss_functions` gives the loss of
+    fits and see how much the penalised least-squares loss changes (`irt_elo.core.solve.loss_functions` gives the loss of
     the fitted problem).
     '''),
     code(r'''
-    from irt_elo.fit import loss_functions
+    from irt_elo.core.solve import loss_functions
 
     _, loss = loss_functions(fitter.problem_)
     x0 = fitter.x_
@@ -512,7 +512,7 @@ NB02 = [
 
     Epoch's public `benchmark_data.zip` holds *raw* scores: one CSV per benchmark in its own column and unit
     ("86%", fractions, a 0–10 grade), plus `epoch_capabilities_index.csv` with the ECI Epoch published at the time.
-    `load_epoch_hub()` (or `irt_elo.readers.epoch_hub.read_epoch_hub(path)` on the zip or the unpacked folder)
+    `load_epoch_hub()` (or `irt_elo.data.readers.epoch_hub.read_epoch_hub(path)` on the zip or the unpacked folder)
     turns each score into a fraction, removes the chance floor with the per-benchmark rule of the shipped, editable
     table `hub_benchmark_baselines.csv` — $p = (\\text{raw} - \\text{baseline}) / (\\text{ceiling} - \\text{baseline})$,
     clipped to $[0, 1]$ — and takes each model group's best version. `group_by="eci"` recovers Epoch's own model
@@ -521,7 +521,7 @@ NB02 = [
     code(r'''
     from irt_elo.datasets import bundled_path, load_epoch_hub
     from irt_elo.plots import plot_eci_comparison
-    from irt_elo.readers.epoch_hub import (compare_eci, compare_edi, load_baselines, read_hub_scaling,
+    from irt_elo.data.readers.epoch_hub import (compare_eci, compare_edi, load_baselines, read_hub_scaling,
                                            summarize_eci_comparison)
 
     hub = load_epoch_hub(group_by="eci")
@@ -603,7 +603,7 @@ NB02 = [
     '''),
     code(r'''
     from irt_elo.datasets import load_rosetta
-    from irt_elo.diagnostics import cross_validate, cv_candidates
+    from irt_elo.analysis.diagnostics import cross_validate, cv_candidates
     from irt_elo.plots import plot_cv
 
     PAPER_CV_R2 = {"sigmoid": 0.864, "clipped-linear": 0.868}  # Ho et al. (2025), Appendix E.4; METHODS.md §1
@@ -650,7 +650,7 @@ NB03 = [
     * **29 May 2026** (https://epoch.ai/data-insights/open-closed-eci-gap): since Jan 2026 the lag averages
       **4 months** and **8 ECI points** (a secondary source quotes a 90% CI of 7–11 points), day by day.
 
-    This notebook recomputes both with `irt_elo.gap`, shows how much the definition of "caught up" matters, and
+    This notebook recomputes both with `irt_elo.analysis.gap`, shows how much the definition of "caught up" matters, and
     fits trend lines and a breakpoint to the frontier.
 
     **Data.** (1) Epoch's published `eci_scores.csv` of **2026-08-11** (ECI with 90% bootstrap intervals); (2) our
@@ -677,7 +677,7 @@ NB03 = [
     code(r'''
     from irt_elo import Fitter
     from irt_elo.datasets import load_epoch_eci, load_epoch_eci_scores
-    from irt_elo.frontier import Capabilities, frontier
+    from irt_elo.analysis.capabilities import Capabilities, frontier
 
     table = load_epoch_eci()
     fitter = Fitter.from_preset("eci").fit(table)
@@ -715,7 +715,7 @@ NB03 = [
     closest bundled one and holds models released after the window, which the procedure ignores.
     '''),
     code(r'''
-    from irt_elo.gap import PUBLISHED, criterion_table, gap
+    from irt_elo.analysis.gap import PUBLISHED, criterion_table, gap
 
     r26_pub = gap(pub26, "epoch-2026")
     r26_ours = gap(ours, "epoch-2026")
@@ -822,7 +822,7 @@ NB03 = [
     md('''
     ## 6. Trends and a breakpoint
 
-    `irt_elo.trends` fits least-squares lines to the frontier (running-best) models against release date: one line
+    `irt_elo.analysis.trends` fits least-squares lines to the frontier (running-best) models against release date: one line
     (`frontier_trend`), a two-piece line with the break at the frontier release that minimises the squared error
     (`breakpoint_scan`), or two pieces split at a chosen date (`slope_ratio`). Intervals repeat the fit on each
     capability draw (frontier recomputed, break re-scanned). Slopes are in ECI points per year; `raw` divides by the
@@ -830,7 +830,7 @@ NB03 = [
     three frontier models, so the intervals of the two-piece slopes can be very wide.
     '''),
     code(r'''
-    from irt_elo.trends import breakpoint_scan, frontier_trend, slope_ratio
+    from irt_elo.analysis.trends import breakpoint_scan, frontier_trend, slope_ratio
 
     lines = {"all models": frontier_trend(ours), "closed": frontier_trend(ours, "closed"),
              "open": frontier_trend(ours, "open")}
@@ -931,7 +931,7 @@ NB04 = [
     '''),
     code(r'''
     from irt_elo import Fitter
-    from irt_elo.compare import caisi_table_elo
+    from irt_elo.analysis.compare import caisi_table_elo
     from irt_elo.datasets import load_caisi_table, load_epoch_eci
 
     caisi = load_caisi_table()
@@ -988,8 +988,8 @@ NB04 = [
     logit) for comparison.
     '''),
     code(r'''
-    from irt_elo.compare import PUBLISHED_HEADLINES, compare
-    from irt_elo.presets import caisi_benchmarks
+    from irt_elo.analysis.compare import PUBLISHED_HEADLINES, compare
+    from irt_elo.fit.presets import caisi_benchmarks
 
     EPOCH_M, CAISI_M = PUBLISHED_HEADLINES["epoch"]["gap_months"], PUBLISHED_HEADLINES["caisi"]["gap_months"]
 
@@ -1027,7 +1027,7 @@ NB04 = [
     only Epoch's own uniform-harness evaluations. Fits shared with the comparison above are reused.
     '''),
     code(r'''
-    from irt_elo.compare import decompose
+    from irt_elo.analysis.compare import decompose
     from irt_elo.plots import plot_waterfall
 
     dec = decompose(table, n_boot=100, seed=12345, n_jobs=1, reuse=comparison.results)
@@ -1061,7 +1061,7 @@ NB04 = [
     '''),
     code(r'''
     from irt_elo.plots import plot_subsets
-    from irt_elo.robustness import leave_one_out, subset_gaps
+    from irt_elo.analysis.robustness import leave_one_out, subset_gaps
 
     subsets = {p: subset_gaps(table, p, k=9, n_subsets=30, seed=0, require_model="DeepSeek-V4-Pro", n_jobs=1)
                for p in ("eci", "caisi")}
@@ -1097,7 +1097,7 @@ NB04 = [
     re-run would shrink the open–closed gap by about half. 50 bootstrap draws give the intervals.
     '''),
     code(r'''
-    from irt_elo.harness import harness_control
+    from irt_elo.analysis.harness import harness_control
 
     harness = {p: harness_control(table, p, n_boot=50, seed=12345, n_jobs=1) for p in ("eci", "caisi")}
     by_source = pd.concat({p: h.by_source for p, h in harness.items()}).droplevel(1)

@@ -10,7 +10,7 @@ matplotlib.use("Agg")
 @pytest.fixture(scope="session")
 def eci_table():
     """Epoch's 2026-08-11 ECI input, as bundled."""
-    from irt_elo.datasets import load_epoch_eci
+    from irt_elo.data.datasets import load_epoch_eci
 
     return load_epoch_eci()
 
@@ -26,6 +26,6 @@ def eci_fit(eci_table):
 @pytest.fixture(scope="session")
 def published_eci():
     """Epoch's published eci_scores.csv of 2026-08-11, indexed by model."""
-    from irt_elo.datasets import load_epoch_eci_scores
+    from irt_elo.data.datasets import load_epoch_eci_scores
 
     return load_epoch_eci_scores().set_index("model")

@@ -1,4 +1,4 @@
-"""Bayesian fitter (irt_elo.bayes): recovery and calibration on simulations with known truth, NUTS, ArviZ export,
+"""Bayesian fitter (irt_elo.fit.bayes): recovery and calibration on simulations with known truth, NUTS, ArviZ export,
 devices, seeds, and that torch stays out of `import irt_elo`.
 
 Every expected number comes from a simulation's truth (identified exactly as the fitter identifies each posterior
@@ -16,10 +16,10 @@ import pytest
 import torch  # the [bayes] extra is part of the test extra: a missing torch must fail, not skip
 
 from irt_elo import Fitter, IrtEloError
-from irt_elo.bayes import BayesFitter, identify_draws
-from irt_elo.data import simulate_scores as _simulate
-from irt_elo.responses import simulate_responses
-from irt_elo.scale import TwoAnchor
+from irt_elo.fit.bayes import BayesFitter, identify_draws
+from irt_elo.data.simulate import simulate_scores as _simulate
+from irt_elo.data.simulate import simulate_responses
+from irt_elo.core.scale import TwoAnchor
 
 
 def simulate_scores(n_models: int, n_benchmarks: int, missing: float, seed: int, with_n_items: bool = True):

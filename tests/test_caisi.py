@@ -10,13 +10,13 @@ import pytest
 
 import irt_elo
 from irt_elo import Fitter
-from irt_elo.compare import caisi_table_elo
-from irt_elo.datasets import load_caisi_table
+from irt_elo.analysis.compare import caisi_table_elo
+from irt_elo.data.datasets import load_caisi_table
 from irt_elo.errors import IrtEloError
-from irt_elo.presets import (CAISI_DOMAINS, DATA_DIR, benchmark_domains, caisi_benchmarks, caisi_epoch_benchmarks,
-                             caisi_scale)
-from irt_elo.readers.caisi import read_caisi_models
-from irt_elo.scale import ELO_3X_PER_LOGIT, ELO_PER_LOGIT
+from irt_elo.fit.presets import (CAISI_DOMAINS, DATA_DIR, benchmark_domains, caisi_benchmarks, caisi_epoch_benchmarks,
+    caisi_scale)
+from irt_elo.data.readers.caisi import read_caisi_models
+from irt_elo.core.scale import ELO_3X_PER_LOGIT, ELO_PER_LOGIT
 
 # CAISI's report (METHODS.md §3): scores in %, order GPT-5.5 / GPT-5.4 mini / Opus 4.6 / DeepSeek V4 Pro.
 PUBLISHED_SCORES = {
@@ -118,7 +118,7 @@ def test_shipped_subset_and_domain_map_cover_the_bundled_data(eci_table):
     assert set(eci_table.benchmark_names) <= set(dom)
     assert all(dom[n] == d for n, d in zip(b["epoch_benchmark"], b["domain"]) if n)
     # The files live inside the package, so a wheel built by hatch carries them.
-    assert Path(irt_elo.__file__).parent / "presets_data" == DATA_DIR
+    assert Path(irt_elo.__file__).parent / "fit" / "presets_data" == DATA_DIR
     assert (DATA_DIR / "caisi_benchmarks.csv").is_file() and (DATA_DIR / "benchmark_domains.csv").is_file()
 
 

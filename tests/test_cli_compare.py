@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from irt_elo.cli import main
-from irt_elo.compare import GAP_KEYS
+from irt_elo.analysis.compare import GAP_KEYS
 
 
 def _run(capsys, *argv):

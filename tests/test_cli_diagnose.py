@@ -10,7 +10,7 @@ import pytest
 from scipy.special import expit
 
 from irt_elo.cli import main
-from irt_elo.datasets import bundled_path
+from irt_elo.data.bundled import bundled_path
 
 
 def run(argv, capsys):

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from irt_elo.cli import main
-from irt_elo.datasets import bundled_path
-from irt_elo.frontier import Capabilities
-from irt_elo.gap import gap
+from irt_elo.data.bundled import bundled_path
+from irt_elo.analysis.capabilities import Capabilities
+from irt_elo.analysis.gap import gap
 
 GAP_KEYS = ("gap_months", "gap_months_low", "gap_months_high", "gap_points", "gap_points_low", "gap_points_high",
             "method", "window", "criterion", "data", "series")
@@ -163,7 +163,7 @@ def test_plot_gap_svg_for_caisi_and_model_lag(tmp_path):
 
 
 def test_plot_model_lag_by_country_draws_the_models_own_group(tmp_path):
-    from irt_elo.gap import model_lag
+    from irt_elo.analysis.gap import model_lag
     from irt_elo.plots.gap import plot_frontiers
 
     caps = Capabilities.from_scores(bundled_path("epoch_eci_2026-08-11/eci_scores.csv"))
@@ -201,7 +201,7 @@ def test_plot_trend_names_the_newest_frontier_models_without_overprinting():
     from matplotlib.text import Text
 
     from irt_elo.plots.gap import plot_trend
-    from irt_elo.trends import frontier_trend
+    from irt_elo.analysis.trends import frontier_trend
 
     caps = Capabilities.from_scores(bundled_path("epoch_eci_2026-08-11/eci_scores.csv"))
     tr = frontier_trend(caps, n_draws=20)
@@ -218,7 +218,7 @@ def test_plot_trend_names_the_newest_frontier_models_without_overprinting():
 
 def test_plot_trend_figure_series():
     from irt_elo.plots.gap import plot_trend
-    from irt_elo.trends import breakpoint_scan
+    from irt_elo.analysis.trends import breakpoint_scan
 
     caps = Capabilities.from_scores(bundled_path("epoch_eci_2026-08-11/eci_scores.csv"))
     fig = plot_trend(breakpoint_scan(caps, n_draws=20))

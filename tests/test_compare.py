@@ -6,15 +6,15 @@ import pandas as pd
 import pytest
 
 from irt_elo import Fitter
-from irt_elo.compare import (CAISI_QUESTION, EPOCH_QUESTION, GAP_KEYS, MethodSpec, compare, decompose,
-                             default_steps, fit_method, path_mismatches, run_method)
-from irt_elo.data import from_frame
+from irt_elo.analysis.compare import (CAISI_QUESTION, EPOCH_QUESTION, GAP_KEYS, MethodSpec, compare, decompose,
+    default_steps, fit_method, path_mismatches, run_method)
+from irt_elo.data.table import from_frame
 from irt_elo.errors import IrtEloError
-from irt_elo.harness import (SourceOffsetFitter, filter_sources, harness_control,
-                             offset_objective, offset_value, source_kind, source_kinds)
+from irt_elo.analysis.harness import SourceOffsetFitter, harness_control, offset_objective, offset_value
+from irt_elo.data.sources import filter_sources, source_kind, source_kinds
 from irt_elo.plots.compare import plot_subsets, plot_waterfall
-from irt_elo.presets import caisi_epoch_benchmarks
-from irt_elo.robustness import benchmark_pool, leave_one_out, random_subsets, subset_gaps
+from irt_elo.fit.presets import caisi_epoch_benchmarks
+from irt_elo.analysis.robustness import benchmark_pool, leave_one_out, random_subsets, subset_gaps
 
 N_BOOT = 4  # enough for intervals to exist; the full runs belong to the CLI defaults
 
@@ -51,8 +51,8 @@ def test_compare_answers_both_questions_for_both_presets_with_intervals(comparis
 
 
 def test_compare_json_has_one_object_per_preset_with_the_gap_keys(comparison):
-    from irt_elo.frontier import Capabilities
-    from irt_elo.gap import gap
+    from irt_elo.analysis.capabilities import Capabilities
+    from irt_elo.analysis.gap import gap
 
     d = comparison.to_dict()
     assert [p["preset"] for p in d["presets"]] == ["eci", "caisi"]
@@ -272,7 +272,7 @@ def test_subset_plot_has_one_panel_per_question_with_reference_lines(caisi_subse
     (0.3, 0.7, "consistent with about half"), (-0.1, 0.6, "inconclusive"), (-0.2, 0.1, "less than half"),
     (-0.6, -0.1, "widen"), (0.6, 0.9, "more than half")])
 def test_harness_verdict_compares_the_shrink_interval_with_one_half(lo, hi, words):
-    from irt_elo.harness import _verdict
+    from irt_elo.analysis.harness import _verdict
 
     rerun = pd.DataFrame([{"question": "caisi", "shrink_points": (lo + hi) / 2, "shrink_points_low": lo,
                            "shrink_points_high": hi, "shrink_months": np.nan}])

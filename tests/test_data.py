@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 
 from irt_elo import IrtEloError, from_frame, from_wide, read_table
-from irt_elo.datasets import bundled_path, load_epoch_eci, load_epoch_eci_scores
+from irt_elo.data.bundled import bundled_path
+from irt_elo.data.datasets import load_epoch_eci, load_epoch_eci_scores
 
 
 def write(tmp_path, text, name="scores.csv", encoding="utf-8"):

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 from irt_elo import IrtEloError
-from irt_elo._threads import blas_threads
-from irt_elo.executor import _chunks, effective_n_jobs, parallel_map
-from irt_elo.uncertainty import bootstrap
+from irt_elo.core.threads import blas_threads
+from irt_elo.fit.executor import _chunks, effective_n_jobs, parallel_map
+from irt_elo.fit.uncertainty import bootstrap
 
 
 def _seeded_draw(seed: np.random.SeedSequence) -> float:

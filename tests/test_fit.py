@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from irt_elo import Fitter, IrtEloError, from_frame
-from irt_elo.data import simulate_scores as simulate
+from irt_elo.data.simulate import simulate_scores as simulate
 
 
 def simulate_scores(n_models=60, n_bench=12, missing=0.3, n_items=400, seed=0, one_pl=False):
@@ -160,12 +160,10 @@ def test_summary_ranks_by_capability(eci_fit):
 def test_large_problem_solvers_reach_the_newton_optimum(loss, monkeypatch):
     # Beyond DENSE_LIMIT difficulties + slopes the fit switches to scipy (trf with the sparse Jacobian, or L-BFGS-B);
     # lower the limit so this small problem takes that path, and compare with the Newton solution.
-    import importlib
-
-    fit_module = importlib.import_module("irt_elo.fit")  # the module (the package's `fit` is the function)
+    from irt_elo.core import solve as solve_module
     table, _ = simulate_scores(n_models=40, n_bench=8, seed=8)
     f = Fitter(loss=loss, ridge=1e-2).fit(table)
-    monkeypatch.setattr(fit_module, "DENSE_LIMIT", 5)
+    monkeypatch.setattr(solve_module, "DENSE_LIMIT", 5)
     g = Fitter(loss=loss, ridge=1e-2).fit(table)
     assert g.result_.success
     assert ("termination condition" if loss == "least_squares" else "CONVERGENCE") in g.result_.message  # scipy's

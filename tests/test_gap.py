@@ -7,10 +7,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from irt_elo.datasets import load_epoch_eci_scores
+from irt_elo.data.datasets import load_epoch_eci_scores
 from irt_elo.errors import IrtEloError
-from irt_elo.frontier import Capabilities
-from irt_elo.gap import CRITERIA, PUBLISHED, gap, model_lag, thresholds
+from irt_elo.analysis.capabilities import Capabilities
+from irt_elo.analysis.gap import CRITERIA, PUBLISHED, gap, model_lag, thresholds
 
 
 @pytest.fixture(scope="module")

@@ -14,8 +14,8 @@ import pytest
 from scipy.special import expit
 
 from irt_elo import ELO_3X_PER_LOGIT, Elo, IrtEloError, ItemFitter, ResponseTable, simulate_responses
-from irt_elo.items import e_step, item_data, quadrature_grid, score_models
-from irt_elo.responses import oracle_slopes
+from irt_elo.fit.items import e_step, item_data, quadrature_grid, score_models
+from irt_elo.data.responses import oracle_slopes
 
 matplotlib.use("Agg")
 
@@ -272,7 +272,7 @@ def test_bad_options_are_one_line_errors(kwargs, match):
 def test_unfitted_use_and_disconnected_data_are_errors():
     with pytest.raises(IrtEloError, match="not fitted"):
         ItemFitter().summary
-    from irt_elo.datasets import load_caisi_table
+    from irt_elo.data.datasets import load_caisi_table
 
     with pytest.raises(IrtEloError, match="use irt_elo.Fitter"):
         ItemFitter().fit(load_caisi_table())  # aggregate scores, not item responses

@@ -9,8 +9,8 @@ import pytest
 from scipy.optimize import minimize_scalar
 
 from irt_elo import Fitter, IrtEloError, solve
-from irt_elo import model as M
-from irt_elo.fit import loss_functions
+from irt_elo.core import model as M
+from irt_elo.core.solve import loss_functions
 from test_recovery_aggregate import recovery, simulate
 
 

@@ -6,8 +6,8 @@ import pytest
 from scipy.optimize import approx_fprime
 from scipy.optimize._numdiff import approx_derivative
 
-from irt_elo import model as M
-from irt_elo.optim import minimize_box
+from irt_elo.core import model as M
+from irt_elo.core.optim import minimize_box
 
 
 def small_problem(seed=0, m=12, b=5, anchor=2, form_1pl=False):

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from irt_elo.cli import main
-from irt_elo.datasets import load_epoch_edi
+from irt_elo.data.datasets import load_epoch_edi
 
 
 def test_every_published_model_is_fitted(eci_fit, published_eci):
@@ -65,7 +65,7 @@ def test_cli_output_file_reproduces_published_eci(tmp_path, published_eci):
 def test_our_optimum_is_at_least_as_good_as_the_published_parameters_under_epochs_loss(eci_fit, published_eci):
     """Map Epoch's published ECI/EDI/slopes back to the raw scale (Winogrande: difficulty 0, slope 1 fixes the map)
     and evaluate Epoch's own penalised loss there: our solution must not be worse."""
-    from irt_elo import model as M
+    from irt_elo.core import model as M
 
     edi = load_epoch_edi()
     per_logit = 1.0 / edi.loc["Winogrande", "slope"]  # raw slope 1 on the anchor

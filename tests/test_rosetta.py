@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 
 from irt_elo import IrtEloError, read_table
-from irt_elo.datasets import bundled_path, load_rosetta
-from irt_elo.readers.rosetta import PAPER_BENCHMARKS, read_rosetta, rosetta_scores
+from irt_elo.data.bundled import bundled_path
+from irt_elo.data.datasets import load_rosetta
+from irt_elo.data.readers.rosetta import PAPER_BENCHMARKS, read_rosetta, rosetta_scores
 
 ROOT = bundled_path("epoch_benchmark_stitching_2025-11")
 

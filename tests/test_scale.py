@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from irt_elo import ELO_3X_PER_LOGIT, ELO_PER_LOGIT, Elo, IrtEloError, LinearMap, Logit, TwoAnchor, make_scale
-from irt_elo.scale import parse_anchors
+from irt_elo.core.scale import parse_anchors
 
 finite = st.floats(-50, 50, allow_nan=False)
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from irt_elo import Fitter, IrtEloError
 from irt_elo.cli import main
-from irt_elo.uncertainty import BootstrapResult, bootstrap, standard_errors, stratified_rows
+from irt_elo.fit.uncertainty import BootstrapResult, bootstrap, standard_errors, stratified_rows
 from test_recovery_aggregate import simulate
 
 ECI_ANCHORS = ["Claude 3.5 Sonnet", "GPT-5"]
@@ -302,8 +302,8 @@ def _outputs(fitter, x):
     dict(model="2pl", anchor_benchmark="b01", scale="logit"),
 ])
 def test_delta_method_jacobian_matches_finite_differences(options):
-    from irt_elo.scale import Elo, TwoAnchor
-    from irt_elo.uncertainty import output_jacobian
+    from irt_elo.core.scale import Elo, TwoAnchor
+    from irt_elo.fit.uncertainty import output_jacobian
 
     df, _ = simulate(8, n_models=30, n_benchmarks=6)
     if options["scale"] == "eci":

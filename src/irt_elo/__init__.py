@@ -1,47 +1,49 @@
 """irt-elo: recompute AI capability indices (Epoch's ECI, CAISI's IRT-Elo) with item response theory.
 
-The pipeline, one module each:
+The package is layered like the pipeline; each layer imports only from the layers before it:
 
-* data: :mod:`irt_elo.data` (score tables), :mod:`irt_elo.readers` (Epoch, hub, Rosetta, CAISI layouts),
-  :mod:`irt_elo.responses` (item-level responses), :mod:`irt_elo.datasets` (bundled real data);
-* model and fit: :mod:`irt_elo.model` (the 2PL math), :mod:`irt_elo.optim`, :mod:`irt_elo.fit` (``Fitter``),
-  :mod:`irt_elo.items` (``ItemFitter``), :mod:`irt_elo.bayes` (``BayesFitter``, Pyro; torch loads only there);
-* scale: :mod:`irt_elo.scale` (ECI, Elo, logit), :mod:`irt_elo.presets` (eci, caisi, default, rosetta);
-* uncertainty: :mod:`irt_elo.uncertainty` (bootstrap, standard errors) on :mod:`irt_elo.executor`;
-* analyses: :mod:`irt_elo.frontier`, :mod:`irt_elo.gap`, :mod:`irt_elo.trends`, :mod:`irt_elo.compare`,
-  :mod:`irt_elo.robustness`, :mod:`irt_elo.harness`, :mod:`irt_elo.diagnostics`;
-* output: :mod:`irt_elo.plots`, and the ``irt-elo`` command (:mod:`irt_elo.cli`).
+1. :mod:`irt_elo.core`: the math (2PL/1PL model, solver, scale maps); numpy and scipy only.
+2. :mod:`irt_elo.data`: score and response tables, format detection and one reader per foreign layout,
+   bundled datasets (:mod:`irt_elo.datasets`), simulators.
+3. :mod:`irt_elo.plots`: matplotlib figures drawn from the results they are handed.
+4. :mod:`irt_elo.fit`: ``Fitter``, ``ItemFitter``, ``BayesFitter`` (torch loads only there), presets,
+   bootstrap and standard errors, the parallel executor.
+5. :mod:`irt_elo.analysis`: capabilities and frontiers, gaps, trends, compare, robustness, harness, diagnostics.
+6. :mod:`irt_elo.cli`: the ``irt-elo`` command.
+
+Names below load on first use, so ``import irt_elo`` stays light.
 """
 from __future__ import annotations
 
-from . import datasets
-from ._version import __version__
-from .bayes import BayesFitter
-from .compare import MethodSpec, Question, decompose
-from .data import ScoreTable, from_frame, from_wide, read_table
-from .diagnostics import cross_validate, diagnose
-from .errors import IrtEloError
-from .fit import Fitter, Problem, fit, solve
-from .frontier import Capabilities
-from .gap import GapResult, model_lag
-from .items import ItemFitter
-from .presets import PRESETS, Preset, get_preset
-from .responses import ResponseTable, read_responses, responses_from_frame, simulate_responses
-from .scale import ELO_3X_PER_LOGIT, ELO_PER_LOGIT, Elo, LinearMap, Logit, TwoAnchor, make_scale
-from .uncertainty import BootstrapResult, StandardErrors, bootstrap, standard_errors
+from irt_elo._lazy import attach
+from irt_elo._version import __version__
 
-__all__ = [
+_NAMES = {
     # data
-    "ScoreTable", "read_table", "from_frame", "from_wide", "datasets",
-    "ResponseTable", "read_responses", "responses_from_frame", "simulate_responses",
+    "ScoreTable": "irt_elo.data.table", "from_frame": "irt_elo.data.table", "from_wide": "irt_elo.data.table",
+    "read_table": "irt_elo.data.detect", "datasets": "irt_elo.datasets:",
+    "ResponseTable": "irt_elo.data.responses", "read_responses": "irt_elo.data.responses",
+    "responses_from_frame": "irt_elo.data.responses", "simulate_responses": "irt_elo.data.simulate",
+    "simulate_scores": "irt_elo.data.simulate",
+    # core
+    "Problem": "irt_elo.core.solve", "solve": "irt_elo.core.solve",
+    "LinearMap": "irt_elo.core.scale", "TwoAnchor": "irt_elo.core.scale", "Elo": "irt_elo.core.scale",
+    "Logit": "irt_elo.core.scale", "make_scale": "irt_elo.core.scale", "ELO_PER_LOGIT": "irt_elo.core.scale",
+    "ELO_3X_PER_LOGIT": "irt_elo.core.scale",
     # fit
-    "Fitter", "Problem", "fit", "solve", "ItemFitter", "BayesFitter",
-    # scale and presets
-    "LinearMap", "TwoAnchor", "Elo", "Logit", "make_scale", "ELO_PER_LOGIT", "ELO_3X_PER_LOGIT",
-    "Preset", "PRESETS", "get_preset",
-    # uncertainty
-    "bootstrap", "BootstrapResult", "standard_errors", "StandardErrors",
-    # analyses
-    "Capabilities", "GapResult", "model_lag", "MethodSpec", "Question", "decompose", "diagnose", "cross_validate",
-    "IrtEloError", "__version__",
-]
+    "Fitter": "irt_elo.fit.fitter", "fit": "irt_elo.fit:", "ItemFitter": "irt_elo.fit.items",
+    "BayesFitter": "irt_elo.fit.bayes", "Preset": "irt_elo.fit.presets", "PRESETS": "irt_elo.fit.presets",
+    "get_preset": "irt_elo.fit.presets", "bootstrap": "irt_elo.fit.uncertainty",
+    "BootstrapResult": "irt_elo.fit.uncertainty", "standard_errors": "irt_elo.fit.uncertainty",
+    "StandardErrors": "irt_elo.fit.uncertainty",
+    # analysis
+    "Capabilities": "irt_elo.analysis.capabilities", "gap": "irt_elo.analysis.gap:",
+    "GapResult": "irt_elo.analysis.gap", "model_lag": "irt_elo.analysis.gap",
+    "MethodSpec": "irt_elo.analysis.compare", "Question": "irt_elo.analysis.compare",
+    "decompose": "irt_elo.analysis.compare", "diagnose": "irt_elo.analysis.diagnostics",
+    "cross_validate": "irt_elo.analysis.diagnostics",
+    # errors
+    "IrtEloError": "irt_elo.errors",
+}
+__getattr__, __dir__ = attach(__name__, _NAMES)
+__all__ = [*_NAMES, "__version__"]

@@ -1,6 +1,6 @@
 """``python -m irt_elo`` runs the command line."""
 import sys
 
-from .cli import main
+from irt_elo.cli import main
 
 sys.exit(main())

@@ -7,7 +7,9 @@ status 2; library users catch the exception.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+import numbers
+from collections.abc import Callable, Iterable
+from typing import Any
 
 
 class IrtEloError(ValueError):
@@ -23,9 +25,9 @@ def close_matches(name: str, candidates: Iterable[str], n: int = 3) -> list[str]
     ['GPT-5']
     """
     cands = [str(c) for c in candidates]
-    key = _norm(name)
-    exact = [c for c in cands if _norm(c) == key]
-    sub = [c for c in cands if key and key in _norm(c) and c not in exact]
+    key = normalise_name(name)
+    exact = [c for c in cands if normalise_name(c) == key]
+    sub = [c for c in cands if key and key in normalise_name(c) and c not in exact]
     sub.sort(key=len)
     fuzzy = difflib.get_close_matches(name.lower(), [c.lower() for c in cands], n=n, cutoff=0.6)
     lower_to_orig = {c.lower(): c for c in cands}
@@ -42,5 +44,33 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str:
     return f" (did you mean: {', '.join(repr(x) for x in m)}?)" if m else ""
 
 
-def _norm(s: str) -> str:
+def normalise_name(s: str) -> str:
+    """Lower-case letters and digits only: how names are compared when looking for a match.
+
+    Examples
+    --------
+    >>> normalise_name("GPT-5 (high)")
+    'gpt5high'
+    """
     return "".join(ch for ch in str(s).lower() if ch.isalnum())
+
+
+def check_number(name: str, value: Any, ok: Callable[[float], Any], want: str) -> None:
+    """Raise :class:`IrtEloError` ``"<name> must be <want>, not <value>"`` unless ``value`` is a real number (not a
+    bool) with ``ok(value)`` true.
+
+    Examples
+    --------
+    >>> check_number("ridge", 0.1, lambda v: v >= 0, ">= 0")
+    >>> check_number("ridge", "a", lambda v: v >= 0, ">= 0")
+    Traceback (most recent call last):
+    ...
+    irt_elo.errors.IrtEloError: ridge must be >= 0, not 'a'
+    """
+    # numpy registers its scalar types with the numbers ABCs, so numpy need not be imported here.
+    real = isinstance(value, numbers.Real) and not isinstance(value, bool)
+    if not (real and ok(float(value))):
+        raise IrtEloError(f"{name} must be {want}, not {value!r}")
+
+
+__all__ = ["IrtEloError", "close_matches", "did_you_mean", "normalise_name", "check_number"]

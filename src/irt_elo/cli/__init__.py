@@ -10,9 +10,9 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from .._version import version_string
-from ..errors import IrtEloError
-from ._common import HelpFormatter
+from irt_elo._version import version_string
+from irt_elo.errors import IrtEloError
+from irt_elo.cli._common import HelpFormatter
 
 # Subcommand modules, in the order `irt-elo --help` lists them.
 COMMANDS = ("fit", "plot", "gap", "compare", "diagnose")

@@ -13,9 +13,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import IrtEloError
-from ..gap import _json as _jsonable
-from ..gap import _records
+from irt_elo.errors import IrtEloError
+from irt_elo.data.records import jsonable as _jsonable
+from irt_elo.data.records import records
 
 FIGURE_TYPES = ("png", "svg", "pdf")
 
@@ -81,7 +81,7 @@ def atomic_write(path: str | os.PathLike, write: Callable[[Path], None], *, inpu
 
 def frame_records(df: pd.DataFrame) -> list[dict[str, Any]]:
     """DataFrame rows as JSON-ready dicts (dates as YYYY-MM-DD, NaN/NA as null)."""
-    return _records(df)
+    return records(df)
 
 
 def dumps(obj: Any) -> str:

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import argparse
 
-from ..data import ScoreTable, read_table
+from irt_elo.data.table import ScoreTable
+from irt_elo.data.detect import read_table
 
 
 def add_data_arguments(p: argparse.ArgumentParser) -> None:
@@ -26,7 +27,7 @@ def add_data_arguments(p: argparse.ArgumentParser) -> None:
 
 def load_table(args: argparse.Namespace) -> ScoreTable:
     if args.data is None:
-        from ..datasets import load_epoch_eci
+        from irt_elo.data.datasets import load_epoch_eci
 
         return load_epoch_eci()
     return read_table(args.data, score_scale=args.score_scale, aggregate=args.aggregate, format=args.format)

@@ -8,10 +8,10 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import IrtEloError, did_you_mean
-from ._common import (HelpFormatter, check_figure_path, check_outputs, format_table, save_figure, write_frame,
-                      write_json)
-from ._data_args import add_data_arguments, load_table
+from irt_elo.errors import IrtEloError, did_you_mean
+from irt_elo.cli._common import (HelpFormatter, check_figure_path, check_outputs, format_table, save_figure,
+    write_frame, write_json)
+from irt_elo.cli._data_args import add_data_arguments, load_table
 
 EXAMPLES = """\
 examples:
@@ -82,8 +82,8 @@ def add_method_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def specs_from_args(args: argparse.Namespace) -> list[Any]:
-    from ..compare import MethodSpec
-    from ..presets import caisi_scale, get_preset
+    from irt_elo.analysis.compare import MethodSpec
+    from irt_elo.fit.presets import caisi_scale, get_preset
 
     names = args.preset or ["eci", "caisi"]
     specs = []
@@ -110,7 +110,7 @@ def check_common(args: argparse.Namespace) -> None:
 
 def check_subset_size(table: Any, specs: list[Any], k: int, pool: str) -> None:
     """Fail fast when ``--k`` does not fit the benchmark pool of every preset."""
-    from ..robustness import benchmark_pool
+    from irt_elo.analysis.robustness import benchmark_pool
 
     if k < 1:
         raise IrtEloError(f"--k {k}: a subset needs at least 1 benchmark")
@@ -123,7 +123,7 @@ def check_subset_size(table: Any, specs: list[Any], k: int, pool: str) -> None:
 
 def decomposition_steps(args: argparse.Namespace, specs: list[Any]) -> list[Any]:
     """The eci -> caisi path for the options; without a bootstrap every question uses the point criterion."""
-    from ..compare import MethodSpec, default_steps
+    from irt_elo.analysis.compare import MethodSpec, default_steps
 
     caisi_like = next((s for s in specs if s.preset == "caisi"), MethodSpec("caisi"))
     steps = default_steps(args.model, end=MethodSpec("caisi", caisi_like.overrides), sources=args.sources)
@@ -133,7 +133,7 @@ def decomposition_steps(args: argparse.Namespace, specs: list[Any]) -> list[Any]
 
 
 def questions_for(model: str, n_boot: int) -> tuple[Any, ...]:
-    from ..compare import CAISI_QUESTION, EPOCH_QUESTION
+    from irt_elo.analysis.compare import CAISI_QUESTION, EPOCH_QUESTION
 
     q_epoch = EPOCH_QUESTION if n_boot else EPOCH_QUESTION.with_(criterion="point")
     return (q_epoch, CAISI_QUESTION.with_(model=model, label=f"months {model} lags the closed US frontier "
@@ -181,9 +181,9 @@ def decomposition_table(frame: pd.DataFrame) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..compare import caisi_table_elo, compare, decompose
-    from ..harness import harness_control
-    from ..robustness import leave_one_out, subset_gaps
+    from irt_elo.analysis.compare import caisi_table_elo, compare, decompose
+    from irt_elo.analysis.harness import harness_control
+    from irt_elo.analysis.robustness import leave_one_out, subset_gaps
 
     check_common(args)
     inputs = [args.data] if args.data else []
@@ -296,7 +296,7 @@ PLOT_EXAMPLES = {
 
 
 def add_plot_arguments(p: argparse.ArgumentParser, kind: str) -> None:
-    from .plot import add_figure_output
+    from irt_elo.cli.plot import add_figure_output
 
     add_data_arguments(p)
     if kind == "compare":
@@ -322,7 +322,7 @@ def run_plot(args: argparse.Namespace) -> int:
     import matplotlib
 
     matplotlib.use("Agg")
-    from ..plots.compare import plot_subsets, plot_waterfall
+    from irt_elo.plots.compare import plot_subsets, plot_waterfall
 
     inputs = [args.data] if args.data else []
     check_figure_path(args.output, inputs=inputs)
@@ -330,7 +330,7 @@ def run_plot(args: argparse.Namespace) -> int:
         check_common(args)
         specs = specs_from_args(args)
     else:
-        from ..compare import MethodSpec
+        from irt_elo.analysis.compare import MethodSpec
 
         if args.subsets < 1:
             raise IrtEloError(f"--subsets must be at least 1, not {args.subsets}")
@@ -338,13 +338,13 @@ def run_plot(args: argparse.Namespace) -> int:
     table = load_table(args)
     check_model(table, args.model)
     if args.kind == "compare":
-        from ..compare import decompose
+        from irt_elo.analysis.compare import decompose
 
         dec = decompose(table, decomposition_steps(args, specs), n_boot=args.bootstrap, seed=args.seed,
                         level=args.level, n_jobs=args.jobs, scheduler=args.scheduler)
         fig = plot_waterfall(dec)
     else:
-        from ..robustness import subset_gaps
+        from irt_elo.analysis.robustness import subset_gaps
 
         check_subset_size(table, specs, args.k, args.pool)
         sr = subset_gaps(table, specs[0], k=args.k, n_subsets=args.subsets, seed=args.seed, pool=args.pool,

@@ -6,10 +6,10 @@ import argparse
 import sys
 from typing import Any
 
-from ..errors import IrtEloError
-from ._common import HelpFormatter, check_figure_path, check_outputs, format_table, write_json
-from ._data_args import add_data_arguments, load_table
-from .fit import add_method_arguments, fitter_from_args
+from irt_elo.errors import IrtEloError
+from irt_elo.cli._common import HelpFormatter, check_figure_path, check_outputs, format_table, write_json
+from irt_elo.cli._data_args import add_data_arguments, load_table
+from irt_elo.cli.fit import add_method_arguments, fitter_from_args
 
 EXAMPLES = """\
 examples:
@@ -21,7 +21,7 @@ examples:
   irt-elo diagnose my_scores.csv --percent --cv 0 --top 20
 
 Fit statistics (per benchmark and per model, observed cells only): RMSE, mean residual, and infit/outfit mean
-squares normalised so that 1 is typical misfit (see irt_elo.diagnostics). Cross-validation holds out observed cells
+squares normalised so that 1 is typical misfit (see irt_elo.analysis.diagnostics). Cross-validation holds out observed cells
 (every model keeps data in each training fold) and reports held-out R^2 for: 2PL sigmoid, 2PL clipped-linear,
 1PL, and a binomial likelihood.
 """
@@ -53,7 +53,7 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..diagnostics import cross_validate, cv_candidates, diagnose
+    from irt_elo.analysis.diagnostics import cross_validate, cv_candidates, diagnose
 
     if args.cv != 0 and args.cv < 2:
         raise IrtEloError(f"--cv {args.cv}: use 0 (no cross-validation) or at least 2 folds")
@@ -128,7 +128,7 @@ PLOT_EXAMPLES = {
 
 def add_plot_arguments(p: argparse.ArgumentParser, kind: str) -> None:
     """Options of ``irt-elo plot items|information|fit``: the data, a preset, and what to draw."""
-    from .plot import add_figure_output
+    from irt_elo.cli.plot import add_figure_output
 
     add_data_arguments(p)
     p.add_argument("--preset", help="method preset (default: eci for bundled data, 'default' otherwise)")
@@ -147,9 +147,9 @@ def run_plot(args: argparse.Namespace) -> int:
     import matplotlib
 
     matplotlib.use("Agg")
-    from ..diagnostics import diagnose
-    from ..plots.diagnostics import plot_fit_statistics, plot_information, plot_item_curves
-    from ._common import save_figure
+    from irt_elo.analysis.diagnostics import diagnose
+    from irt_elo.plots.diagnostics import plot_fit_statistics, plot_information, plot_item_curves
+    from irt_elo.cli._common import save_figure
 
     check_figure_path(args.output, inputs=[args.data] if args.data else [])
     if args.kind == "fit" and args.top < 1:

@@ -5,10 +5,11 @@ import argparse
 import sys
 from typing import Any
 
-from ..errors import IrtEloError
-from ..scale import ELO_3X_PER_LOGIT, make_scale
-from ._common import HelpFormatter, check_figure_path, check_outputs, format_table, save_figure, write_frame
-from ._data_args import add_data_arguments, load_table
+from irt_elo.errors import IrtEloError
+from irt_elo.core.scale import ELO_3X_PER_LOGIT, make_scale
+from irt_elo.cli._common import (HelpFormatter, check_figure_path, check_outputs, format_table, save_figure,
+    write_frame)
+from irt_elo.cli._data_args import add_data_arguments, load_table
 
 EXAMPLES = """\
 examples:
@@ -84,7 +85,7 @@ def add_method_arguments(p: argparse.ArgumentParser) -> Any:
 
 def fitter_from_args(args: argparse.Namespace):
     """Build the Fitter that the options describe (shared with other commands that fit)."""
-    from ..fit import Fitter
+    from irt_elo.fit.fitter import Fitter
 
     preset = args.preset or ("eci" if args.data is None else "default")
     overrides: dict[str, Any] = {}
@@ -205,7 +206,7 @@ PLOT_EXAMPLES = {"capabilities": "example:\n  irt-elo plot capabilities --preset
 
 def add_plot_arguments(p: argparse.ArgumentParser, kind: str) -> None:  # noqa: ARG001 - one kind here
     """Options of ``irt-elo plot capabilities``: the fit options plus an output file."""
-    from .plot import add_figure_output
+    from irt_elo.cli.plot import add_figure_output
 
     add_data_arguments(p)
     p.add_argument("--preset", help="method preset (default: eci for bundled data, 'default' otherwise)")

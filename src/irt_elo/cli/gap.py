@@ -7,9 +7,9 @@ import copy
 from pathlib import Path
 from typing import Any
 
-from ..errors import IrtEloError
-from ._common import HelpFormatter, check_figure_path, check_outputs, save_figure, write_frame, write_json
-from ._data_args import add_data_arguments, load_table
+from irt_elo.errors import IrtEloError
+from irt_elo.cli._common import HelpFormatter, check_figure_path, check_outputs, save_figure, write_frame, write_json
+from irt_elo.cli._data_args import add_data_arguments, load_table
 
 EXAMPLES = """\
 examples:
@@ -107,8 +107,8 @@ def add_source_arguments(p: argparse.ArgumentParser) -> None:
 
 def load_capabilities(args: argparse.Namespace):
     """Capabilities from the options: a capability table as is, a score table fitted (and bootstrapped) first."""
-    from ..datasets import bundled_path
-    from ..frontier import Capabilities, is_capability_table
+    from irt_elo.data.bundled import bundled_path
+    from irt_elo.analysis.capabilities import Capabilities, is_capability_table
 
     fit_needed = args.preset is not None or args.bootstrap is not None or args.scale is not None or args.anchor
     if args.data is None and not fit_needed:
@@ -116,7 +116,7 @@ def load_capabilities(args: argparse.Namespace):
     if args.data is not None:
         path = Path(args.data)
         if path.is_file():
-            from ..data import read_csv_strict
+            from irt_elo.data.table import read_csv_strict
 
             cols = [c for c in read_csv_strict(path).columns if c != "_line"]
             if is_capability_table(cols):
@@ -127,7 +127,7 @@ def load_capabilities(args: argparse.Namespace):
     elif args.vintage != "2026-08-11":
         raise IrtEloError(f"the {args.vintage} release is bundled as fitted scores only; drop --preset/--bootstrap "
                           "to use them, or give a score table")
-    from .fit import fitter_from_args
+    from irt_elo.cli.fit import fitter_from_args
 
     if args.bootstrap is not None and args.bootstrap < 2:
         raise IrtEloError(f"--bootstrap needs at least 2 resamples, got {args.bootstrap}")
@@ -147,17 +147,17 @@ def load_capabilities(args: argparse.Namespace):
     boot = None
     if args.bootstrap is not None:
         try:
-            from ..uncertainty import bootstrap
+            from irt_elo.fit.uncertainty import bootstrap
         except ImportError:
-            raise IrtEloError("--bootstrap needs irt_elo.uncertainty, which this installation lacks") from None
+            raise IrtEloError("--bootstrap needs irt_elo.fit.uncertainty, which this installation lacks") from None
         boot = bootstrap(fitter, n_boot=args.bootstrap, seed=args.seed, level=args.level, n_jobs=args.jobs)
     return Capabilities.from_fitter(fitter, bootstrap=boot, level=args.level)
 
 
 def compute(args: argparse.Namespace):
     """(capabilities, result) for the options; validates cheap options before any fitting."""
-    from ..frontier import to_date
-    from ..gap import gap, model_lag
+    from irt_elo.analysis.capabilities import to_date
+    from irt_elo.analysis.gap import gap, model_lag
 
     start = to_date(args.start, "--from") if args.start else None
     end = to_date(args.end, "--to") if args.end else None
@@ -275,7 +275,7 @@ def describe(res: Any) -> str:
 
 def add_plot_arguments(p: argparse.ArgumentParser, kind: str) -> None:
     """Options of ``irt-elo plot gap`` (the gap options) and ``irt-elo plot trend``."""
-    from .plot import add_figure_output
+    from irt_elo.cli.plot import add_figure_output
 
     if kind == "gap":
         add_gap_arguments(p)
@@ -302,8 +302,8 @@ def run_plot(args: argparse.Namespace) -> int:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from ..frontier import to_date
-    from ..plots.gap import plot_frontiers, plot_gap, plot_trend
+    from irt_elo.analysis.capabilities import to_date
+    from irt_elo.plots.gap import plot_frontiers, plot_gap, plot_trend
 
     out = Path(args.output)
     inputs = [args.data] if args.data else []
@@ -313,7 +313,7 @@ def run_plot(args: argparse.Namespace) -> int:
         fig = plot_frontiers(caps, res.lead, result=res) if res.method == "model-lag" else plot_gap(res, caps)
         summary = describe(res)
     else:
-        from ..trends import breakpoint_scan, frontier_trend, slope_ratio
+        from irt_elo.analysis.trends import breakpoint_scan, frontier_trend, slope_ratio
 
         if args.start and args.end and to_date(args.start, "--from") > to_date(args.end, "--to"):
             raise IrtEloError(f"--from {args.start} is after --to {args.end}; swap them")

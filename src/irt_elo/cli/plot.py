@@ -9,7 +9,7 @@ import argparse
 import importlib
 from typing import Any
 
-from ._common import HelpFormatter
+from irt_elo.cli._common import HelpFormatter
 
 # name -> (module under irt_elo.cli, one-line help)
 KINDS: dict[str, tuple[str, str]] = {

@@ -5,11 +5,12 @@ vintage and the method.
 """
 from __future__ import annotations
 
-from ._style import PALETTE
-from .capabilities import plot_capabilities
-from .compare import plot_subsets, plot_waterfall
-from .diagnostics import plot_cv, plot_eci_comparison, plot_fit_statistics, plot_information, plot_item_curves
-from .gap import plot_frontiers, plot_gap, plot_gap_over_time, plot_trend
+from irt_elo.plots._style import PALETTE
+from irt_elo.plots.capabilities import plot_capabilities
+from irt_elo.plots.compare import plot_subsets, plot_waterfall
+from irt_elo.plots.diagnostics import (plot_cv, plot_eci_comparison, plot_fit_statistics, plot_information,
+    plot_item_curves)
+from irt_elo.plots.gap import plot_frontiers, plot_gap, plot_gap_over_time, plot_trend
 
 __all__ = [
     "PALETTE", "plot_capabilities",

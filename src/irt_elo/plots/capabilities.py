@@ -5,7 +5,7 @@ from typing import Any
 
 import numpy as np
 
-from ._style import GROUP_LABELS, PALETTE, new_axes
+from irt_elo.plots._style import GROUP_LABELS, PALETTE, new_axes
 
 
 def plot_capabilities(fitter: Any, ax: Any = None, *, label_top: int = 3) -> Any:

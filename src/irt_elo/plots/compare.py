@@ -6,14 +6,16 @@ from typing import Any
 
 import numpy as np
 
-from ._style import PALETTE, new_axes
+from irt_elo.data.published import PUBLISHED_HEADLINES
+
+from irt_elo.plots._style import PALETTE, new_axes
 
 UP, DOWN, TOTAL, OFF = PALETTE["closed"], PALETTE["open"], PALETTE["grey"], PALETTE["accent2"]
 PUBLISHED_STYLE = {"epoch": (PALETTE["accent"], "--"), "caisi": (PALETTE["accent3"], ":")}
 
 
 def plot_waterfall(decomposition: Any, ax: Any = None, *, published: bool = True) -> Any:
-    """Waterfall of a :class:`~irt_elo.compare.Decomposition`: the headline gap in months after each step.
+    """Waterfall of a :class:`~irt_elo.analysis.compare.Decomposition`: the headline gap in months after each step.
 
     The first bar is the starting headline (ECI, Epoch's question), each following bar the change one step makes
     (blue: longer lag, vermillion: shorter), then a bar for the end headline (CAISI's question with the caisi
@@ -24,7 +26,7 @@ def plot_waterfall(decomposition: Any, ax: Any = None, *, published: bool = True
 
     Examples
     --------
-    >>> from irt_elo.compare import decompose, default_steps
+    >>> from irt_elo.analysis.compare import decompose, default_steps
     >>> d = decompose(n_boot=0, steps=[s for s in default_steps() if s.question.criterion == "point"][:2])
     >>> ax = plot_waterfall(d).axes[0]
     >>> [t.get_text() for t in ax.get_xticklabels()]
@@ -65,8 +67,6 @@ def plot_waterfall(decomposition: Any, ax: Any = None, *, published: bool = True
         ax.annotate(f"{v:.1f}", (x[i], v), xytext=(6, 3), textcoords="offset points", ha="left", fontsize=8,
                     fontweight="bold")
     if published:
-        from ..compare import PUBLISHED_HEADLINES
-
         for key, (color, ls) in PUBLISHED_STYLE.items():
             v = PUBLISHED_HEADLINES[key]["gap_months"]
             ax.axhline(v, color=color, ls=ls, lw=1.3, label=f"published {key.upper() if key == 'caisi' else 'Epoch'}"
@@ -103,14 +103,12 @@ def plot_subsets(result: Any, axes: Any = None, *, bins: int = 20) -> Any:
 
     Examples
     --------
-    >>> from irt_elo.robustness import leave_one_out
+    >>> from irt_elo.analysis.robustness import leave_one_out
     >>> fig = plot_subsets(leave_one_out(spec="caisi"))
     >>> len(fig.axes), fig.get_suptitle().splitlines()[1]
     (2, 'data: epoch_eci_2026-08-11/eci_benchmarks.csv')
     """
     import matplotlib.pyplot as plt
-
-    from ..compare import PUBLISHED_HEADLINES
 
     qs = list(result.questions)
     if axes is None:

@@ -7,17 +7,15 @@ from typing import Any
 import numpy as np
 from scipy.special import expit
 
-from ._style import CYCLE as _CYCLE
-from ._style import PALETTE, new_axes
+from irt_elo.plots._style import CYCLE as _CYCLE
+from irt_elo.plots._style import PALETTE, new_axes
 
 
 def _curve(fitter: Any, benchmark: str, c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Predicted score and its derivative along capabilities ``c`` (output scale) for one benchmark."""
-    from ..diagnostics import ClippedLinearFitter
-
     s = float(fitter.slope_[benchmark])
     z = s * (c - float(fitter.difficulty_[benchmark]))
-    if isinstance(fitter, ClippedLinearFitter):
+    if getattr(fitter, "link", "sigmoid") == "clipped-linear":  # irt_elo.analysis.diagnostics.ClippedLinearFitter
         z = z + fitter.offset
         return np.clip(z, 0.0, 1.0), np.where((z >= 0) & (z <= 1), s, 0.0)
     p = expit(z)
@@ -29,7 +27,7 @@ def _pick(fitter: Any, benchmarks: Sequence[str] | None, k: int) -> list[str]:
         names = list(benchmarks)
         missing = [b for b in names if b not in fitter.difficulty_.index]
         if missing:
-            from ..errors import IrtEloError, did_you_mean
+            from irt_elo.errors import IrtEloError, did_you_mean
 
             hint = did_you_mean(missing[0], fitter.difficulty_.index)
             raise IrtEloError(f"benchmark {missing[0]!r} was not fitted{hint}")
@@ -156,19 +154,19 @@ def plot_fit_statistics(diagnostics: Any, what: str = "benchmarks", stat: str = 
                         ax: Any = None, misfit: float = 2.0, *, data: str | None = None) -> Any:
     """Horizontal bars of a fit statistic for the worst ``top`` benchmarks or models (1 = typical misfit).
 
-    ``data`` names the fit and its data vintage for the title (a :class:`~irt_elo.diagnostics.Diagnostics` does
+    ``data`` names the fit and its data vintage for the title (a :class:`~irt_elo.analysis.diagnostics.Diagnostics` does
     not carry it), e.g. ``"eci fit of epoch_eci_2026-08-11"``.
 
     Examples
     --------
     >>> from irt_elo import fit
-    >>> from irt_elo.diagnostics import diagnose
+    >>> from irt_elo.analysis.diagnostics import diagnose
     >>> f = fit()
     >>> fig = plot_fit_statistics(diagnose(f), top=10, data=f"{f.name} fit of {f.table_.name}")
     >>> fig.axes[0].get_title().splitlines()[0]
     'Worst-fitting benchmarks by infit: eci fit of epoch_eci_2026-08-11/eci_benchmarks.csv'
     """
-    from ..errors import IrtEloError
+    from irt_elo.errors import IrtEloError
 
     if what not in ("benchmarks", "models"):
         raise IrtEloError(f"what must be 'benchmarks' or 'models', not {what!r}")
@@ -193,7 +191,7 @@ def plot_fit_statistics(diagnostics: Any, what: str = "benchmarks", stat: str = 
 def plot_cv(cv: Any, ax: Any = None, *, data: str | None = None) -> Any:
     """Cross-validated R^2 of each candidate (bars) with its in-sample R^2 (dots).
 
-    ``data`` names the data vintage for the title (a :class:`~irt_elo.diagnostics.CVResult` does not carry it).
+    ``data`` names the data vintage for the title (a :class:`~irt_elo.analysis.diagnostics.CVResult` does not carry it).
 
     Examples
     --------
@@ -229,7 +227,7 @@ def plot_eci_comparison(comparison: Any, ax: Any = None, *, label_top: int = 5, 
                         method: str = "Our fit") -> Any:
     """Our ECI against the published one (one dot per published model group), frontier models ringed.
 
-    ``comparison`` is :func:`irt_elo.readers.epoch_hub.compare_eci` output; the ``label_top`` largest differences
+    ``comparison`` is :func:`irt_elo.data.readers.epoch_hub.compare_eci` output; the ``label_top`` largest differences
     are named. ``method`` (e.g. ``"eci preset"``) and ``data`` (the data vintage, e.g. ``"epoch_hub_2026-04"``)
     go into the title; the comparison frame does not carry them.
 

@@ -6,7 +6,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._style import GROUP_LABELS, PALETTE
+from irt_elo.plots._style import GROUP_LABELS, PALETTE
 
 LEAD_COLOR = PALETTE["closed"]
 TRAIL_COLOR = PALETTE["open"]
@@ -66,20 +66,18 @@ def plot_frontiers(caps: Any, lead: str = "closed", trail: str = "open", *, resu
                    start: Any = None, end: Any = None, label_records: bool = True) -> Any:
     """Capability against release date for two groups: every model, both frontiers (step lines) with interval bands.
 
-    When ``result`` (a :class:`~irt_elo.gap.GapResult`) is given its groups and window are used and the window is
-    shaded; for a :func:`~irt_elo.gap.model_lag` result the second group is the named model's own (none when it has
+    When ``result`` (a :class:`~irt_elo.analysis.gap.GapResult`) is given its groups and window are used and the window is
+    shaded; for a :func:`~irt_elo.analysis.gap.model_lag` result the second group is the named model's own (none when it has
     no group or is in the leading one). Returns the Figure.
 
     Examples
     --------
-    >>> from irt_elo.frontier import Capabilities
+    >>> from irt_elo.analysis.capabilities import Capabilities
     >>> from irt_elo.datasets import load_epoch_eci_scores
     >>> fig = plot_frontiers(Capabilities.from_scores(load_epoch_eci_scores()))
     >>> len(fig.axes)
     1
     """
-    from ..frontier import frontier
-
     trail_g: str | None
     if result is not None:
         caps = _grouped_like(caps, result)
@@ -103,7 +101,7 @@ def plot_frontiers(caps: Any, lead: str = "closed", trail: str = "open", *, resu
         ax.scatter(sel["release_date"], sel["capability"], s=14, color=color, alpha=0.45, lw=0,
                    label=f"{_label(g)} models ({len(sel)})")
     for g, color in groups:
-        fr = frontier(caps, g, start=start, end=end)
+        fr = caps.frontier(g, start=start, end=end)
         _step_with_band(ax, fr, last, color, _label(g))
         if label_records:
             _label_newest(ax, fr, color, n=3, below=g != lead_g)
@@ -143,15 +141,15 @@ def _mark_model_lag(ax: Any, caps: Any, result: Any) -> str:
 
 
 def plot_gap_over_time(result: Any, axes: Any = None) -> Any:
-    """The gap behind a :class:`~irt_elo.gap.GapResult`: vertical gap (points) and horizontal gap (months).
+    """The gap behind a :class:`~irt_elo.analysis.gap.GapResult`: vertical gap (points) and horizontal gap (months).
 
     Daily series are drawn with their per-day interval band and the window average as a dashed line; for the
     'epoch-2025' procedure the months panel shows the gap at each capability level. Returns the Figure.
 
     Examples
     --------
-    >>> from irt_elo.frontier import Capabilities
-    >>> from irt_elo.gap import gap
+    >>> from irt_elo.analysis.capabilities import Capabilities
+    >>> from irt_elo.analysis.gap import gap
     >>> from irt_elo.datasets import load_epoch_eci_scores
     >>> caps = Capabilities.from_scores(load_epoch_eci_scores("2025-12-19"), source="epoch_eci_2025-12-19")
     >>> fig = plot_gap_over_time(gap(caps, "epoch-2025", criterion="point", n_draws=20))
@@ -159,7 +157,7 @@ def plot_gap_over_time(result: Any, axes: Any = None) -> Any:
     ['date', 'capability level (ECI)']
     """
     if result.method == "model-lag":
-        from ..errors import IrtEloError
+        from irt_elo.errors import IrtEloError
 
         raise IrtEloError("a model-lag result has no series over time; plot the frontiers instead")
     if axes is None:
@@ -206,8 +204,8 @@ def plot_gap(result: Any, caps: Any) -> Any:
 
     Examples
     --------
-    >>> from irt_elo.frontier import Capabilities
-    >>> from irt_elo.gap import gap
+    >>> from irt_elo.analysis.capabilities import Capabilities
+    >>> from irt_elo.analysis.gap import gap
     >>> from irt_elo.datasets import load_epoch_eci_scores
     >>> caps = Capabilities.from_scores(load_epoch_eci_scores(), source="epoch_eci_2026-08-11")
     >>> fig = plot_gap(gap(caps, n_draws=20), caps)
@@ -233,15 +231,15 @@ TREND_METHOD = {
 
 
 def plot_trend(trend: Any, ax: Any = None) -> Any:
-    """Frontier models and the fitted line(s) of a :class:`~irt_elo.trends.TrendResult`. Returns the Figure.
+    """Frontier models and the fitted line(s) of a :class:`~irt_elo.analysis.trends.TrendResult`. Returns the Figure.
 
     The three newest frontier models are named; the title gives the group, the data vintage and the fit.
 
     Examples
     --------
-    >>> from irt_elo.frontier import Capabilities
+    >>> from irt_elo.analysis.capabilities import Capabilities
     >>> from irt_elo.datasets import load_epoch_eci_scores
-    >>> from irt_elo.trends import breakpoint_scan
+    >>> from irt_elo.analysis.trends import breakpoint_scan
     >>> caps = Capabilities.from_scores(load_epoch_eci_scores(), source="epoch_eci_2026-08-11")
     >>> fig = plot_trend(breakpoint_scan(caps, n_draws=20))
     >>> fig.axes[0].get_title().splitlines()[1]

@@ -1,0 +1,18 @@
+"""Questions asked of fitted capabilities: capabilities and frontiers (:mod:`.capabilities`), the open-vs-closed
+gap (:mod:`.gap`), frontier trends (:mod:`.trends`), presets side by side and the decomposition (:mod:`.compare`),
+benchmark-choice robustness (:mod:`.robustness`), harness control (:mod:`.harness`) and model checking
+(:mod:`.diagnostics`)."""
+from __future__ import annotations
+
+from irt_elo._lazy import attach
+
+_NAMES = {
+    "Capabilities": "irt_elo.analysis.capabilities", "frontier": "irt_elo.analysis.capabilities",
+    "GapResult": "irt_elo.analysis.gap", "model_lag": "irt_elo.analysis.gap",
+    "MethodSpec": "irt_elo.analysis.compare", "Question": "irt_elo.analysis.compare",
+    "compare": "irt_elo.analysis.compare:", "decompose": "irt_elo.analysis.compare",
+    "diagnose": "irt_elo.analysis.diagnostics", "cross_validate": "irt_elo.analysis.diagnostics",
+    "harness_control": "irt_elo.analysis.harness", "frontier_trend": "irt_elo.analysis.trends",
+}
+__getattr__, __dir__ = attach(__name__, _NAMES)
+__all__ = list(_NAMES)

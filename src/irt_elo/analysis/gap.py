@@ -1,0 +1,844 @@
+"""How far one group of models trails another: Epoch's and CAISI's gap procedures, with intervals.
+
+Three procedures, each on any grouping of a :class:`~irt_elo.analysis.capabilities.Capabilities` table (open vs closed weights by
+default; countries or organisations via ``by=``):
+
+``epoch-2026`` (Epoch data insight, 29 May 2026)
+    For each day in the window, take the trailing group's best model released by then and find the latest date on
+    which the leading group's running best ("SOTA") was *not significantly better* than it. Horizontal gap = days
+    since that date; vertical gap = leading SOTA minus trailing best that day. Both averaged over the days.
+``epoch-2025`` (Epoch data insight, 30 Oct 2025; procedure as re-implemented by IAPS)
+    On a grid of ``n_levels`` capability levels spanning the range both frontiers cover, the time from the leading
+    frontier's first model at or above the level to the trailing frontier's first model that is at or above it or
+    not significantly below that leading model (can be negative). Vertical gap = daily SOTA difference over the
+    dates both frontiers exist.
+``caisi`` (CAISI, May 2026)
+    Per-group frontier records, a least-squares line through each group's records; on each day the horizontal gap is
+    how long before that day the leader's line reached the trailer's line level, the vertical gap the distance
+    between the lines.
+
+:func:`model_lag` answers CAISI's question about one named model: how long before its release the leading group
+first reached its level.
+
+The catch-up criterion is explicit (``criterion=``): ``'two-sided'`` (not significantly different at a two-sided
+``alpha``, Epoch/IAPS), ``'one-sided'`` (not significantly better at a one-sided ``alpha``) or ``'point'`` (the point
+estimate actually reached). Significance uses paired bootstrap draws when the table has them, otherwise a z-test on
+CI-derived sigmas, ``sigma = (ci_high - ci_low) / (2 * 1.645)`` for 90% intervals, models independent.
+
+Intervals on the averages come from re-running the whole procedure (frontiers recomputed) on each capability draw,
+keeping the significance thresholds of the central estimate: bootstrap draws when present, otherwise independent
+split-normal draws matching each model's interval. They are percentile intervals at ``level``. Separately, the 5th-95th
+percentile *spread* of the per-day (or per-level) gaps is reported as ``spread_*``: that is what Epoch's Oct-2025
+insight calls its "90% CI" (1.1-5.3 months; 0-14 points).
+
+Months are days / 30.5 (IAPS's convention) unless ``days_per_month`` says otherwise.
+"""
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from scipy.special import ndtri  # normal quantile; scipy.stats costs 0.4 s of import time
+
+from irt_elo.data.published import PUBLISHED
+from irt_elo.data.records import jsonable, records
+from irt_elo.errors import IrtEloError
+from irt_elo.analysis.capabilities import (Capabilities, dates_from_days, day_number, day_numbers, format_date,
+    frontier, frontier_records, to_date)
+from irt_elo.errors import normalise_name
+from irt_elo.analysis.trends import line_fit
+
+Method = Literal["epoch-2026", "epoch-2025", "caisi"]
+Criterion = Literal["two-sided", "one-sided", "point"]
+
+METHODS = ("epoch-2026", "epoch-2025", "caisi")
+CRITERIA = ("two-sided", "one-sided", "point")
+DAYS_PER_MONTH = 30.5
+CRITERION_TEXT = {
+    "two-sided": "not significantly different (two-sided {alpha:.0%} test)",
+    "one-sided": "not significantly better (one-sided {alpha:.0%} test)",
+    "point": "point estimate reached",
+}
+METHOD_TEXT = {
+    "epoch-2026": "Epoch, May 2026: day by day, latest date the leader was not significantly better",
+    "epoch-2025": "Epoch, Oct 2025: averaged over the capability range both frontiers cover",
+    "caisi": "CAISI: least-squares trends through each group's frontier records",
+    "model-lag": "months since the leading group first reached one model's level",
+}
+# Default (lead, trail) groups per grouping; other groupings default to open/closed labels.
+DEFAULT_GROUPS = {"open": ("closed", "open"), "country": ("United States of America", "China")}
+# Windows of the published analyses (start, end); None = from the data.
+DEFAULT_WINDOWS: dict[str, tuple[str | None, str | None]] = {
+    "epoch-2026": ("2026-01-01", "2026-05-28"),
+    "epoch-2025": ("2023-01-01", "2025-10-30"),
+    "caisi": (None, None),
+}
+
+
+
+@dataclass
+class GapResult:
+    """One gap estimate: averages with intervals, the series behind them and how they were computed.
+
+    ``gap_months_low``/``high`` and ``gap_points_low``/``high`` are sampling intervals at ``level`` (see
+    ``interval``); ``spread_*`` are the percentiles of the per-day / per-level values (what Epoch's Oct-2025 insight
+    reports as its "90% CI").
+    """
+
+    method: str
+    window: tuple[pd.Timestamp | None, pd.Timestamp | None]
+    data: str
+    gap_months: float
+    gap_months_low: float
+    gap_months_high: float
+    gap_points: float
+    gap_points_low: float
+    gap_points_high: float
+    series: pd.DataFrame
+    details: dict[str, Any] = field(default_factory=dict)
+    criterion: str = "two-sided"
+    lead: str = "closed"
+    trail: str = "open"
+    model: str | None = None
+    level: float = 0.90
+    alpha: float = 0.05
+    interval: str = ""
+    uncertainty: str = ""
+    days_per_month: float = DAYS_PER_MONTH
+    scale: str = "ECI"
+    spread_months_low: float = float("nan")
+    spread_months_high: float = float("nan")
+    spread_points_low: float = float("nan")
+    spread_points_high: float = float("nan")
+    levels: pd.DataFrame | None = None
+    frontiers: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    @property
+    def criterion_text(self) -> str:
+        return CRITERION_TEXT.get(self.criterion, self.criterion).format(alpha=self.alpha)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict: headline numbers, method, window, criterion, data vintage and the series."""
+        out: dict[str, Any] = {
+            "method": self.method, "method_description": METHOD_TEXT.get(self.method, ""),
+            "data": self.data, "scale": self.scale,
+            "window": [jsonable(self.window[0]), jsonable(self.window[1])],
+            "lead": self.lead, "trail": self.trail, "model": self.model,
+            "criterion": self.criterion, "criterion_description": self.criterion_text, "alpha": self.alpha,
+            "level": self.level, "days_per_month": self.days_per_month,
+            "gap_months": self.gap_months, "gap_months_low": self.gap_months_low,
+            "gap_months_high": self.gap_months_high,
+            "gap_points": self.gap_points, "gap_points_low": self.gap_points_low,
+            "gap_points_high": self.gap_points_high,
+            "spread_months_low": self.spread_months_low, "spread_months_high": self.spread_months_high,
+            "spread_points_low": self.spread_points_low, "spread_points_high": self.spread_points_high,
+            "interval": self.interval, "uncertainty": self.uncertainty,
+            "details": self.details,
+            "series": records(self.series),
+        }
+        if self.levels is not None:
+            out["levels"] = records(self.levels)
+        if self.frontiers:
+            out["frontiers"] = {k: records(v) for k, v in self.frontiers.items()}
+        return jsonable(out)
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Significance thresholds
+
+
+def thresholds(caps: Capabilities, rows: np.ndarray, cols: np.ndarray, *, criterion: Criterion = "two-sided",
+               alpha: float = 0.05, uncertainty: str = "auto") -> tuple[np.ndarray, str]:
+    """Matrix ``K`` such that model ``rows[a]`` is significantly better than ``cols[b]`` iff ``c_a - c_b > K[a, b]``.
+
+    ``rows``/``cols`` index ``caps.frame``. With bootstrap draws (paired) ``K = (c_a - c_b) - q(D_ab)``, ``q`` the
+    ``alpha/2`` (two-sided) or ``alpha`` (one-sided) quantile of the paired differences ``D_ab`` across draws, so the
+    central test is exactly "that quantile is above 0". Without draws ``K = z sqrt(sigma_a^2 + sigma_b^2)`` with
+    CI-derived sigmas. ``'point'`` gives ``K = 0``. Returns ``(K, description)``.
+
+    Examples
+    --------
+    >>> caps = Capabilities(pd.DataFrame({"capability": [10.0, 8.0], "ci_low": [8.355, 6.355],
+    ...                                   "ci_high": [11.645, 9.645]}, index=["a", "b"]))
+    >>> K, how = thresholds(caps, np.array([0]), np.array([1]), criterion="two-sided")
+    >>> round(float(K[0, 0]), 2)   # 1.96 * sqrt(1 + 1)
+    2.77
+    """
+    rows = np.asarray(rows, dtype=int)
+    cols = np.asarray(cols, dtype=int)
+    crit = check_criterion(criterion)
+    if not 0.0 < alpha < 0.5:
+        raise IrtEloError(f"alpha {alpha!r} must lie in (0, 0.5), e.g. 0.05")
+    if crit == "point":
+        return np.zeros((len(rows), len(cols))), "point estimates compared (no significance test)"
+    tail = alpha / 2.0 if crit == "two-sided" else alpha
+    use_draws = _use_draws(caps, uncertainty)
+    if use_draws:
+        d = caps.draws.to_numpy(dtype=float)
+        c = caps.frame["capability"].to_numpy(float)
+        K = np.empty((len(rows), len(cols)))
+        dc = d[:, cols]
+        for a, i in enumerate(rows):
+            diff = d[:, [i]] - dc
+            K[a] = (c[i] - c[cols]) - np.quantile(diff, tail, axis=0)
+        return K, f"paired bootstrap test on {len(d)} draws ({crit}, alpha {alpha:g})"
+    if not caps.has_intervals:
+        raise IrtEloError(f"criterion {crit!r} needs capability intervals, and this table has none (no ci_low/ci_high, "
+                          "no bootstrap draws): fit with a bootstrap (irt-elo gap --bootstrap N) or use "
+                          "criterion 'point'")
+    s = caps.sigma.to_numpy(float)
+    z = float(ndtri(1.0 - tail))
+    K = z * np.sqrt(s[rows][:, None] ** 2 + s[cols][None, :] ** 2)
+    return K, (f"z-test on CI-derived sigma = (ci_high - ci_low)/(2*{_z_level(caps.level):.3f}), models independent "
+               f"({crit}, alpha {alpha:g}, z {z:.3f})")
+
+
+def check_criterion(criterion: str) -> str:
+    """The canonical name of a catch-up criterion (a few spellings accepted); :class:`IrtEloError` when unknown.
+
+    Examples
+    --------
+    >>> check_criterion("two_sided"), check_criterion("reached")
+    ('two-sided', 'point')
+    """
+    c = str(criterion).strip().lower().replace("_", "-")
+    c = {"two": "two-sided", "twosided": "two-sided", "one": "one-sided", "onesided": "one-sided",
+         "reached": "point", "point-estimate": "point"}.get(c, c)
+    if c not in CRITERIA:
+        raise IrtEloError(f"unknown catch-up criterion {criterion!r}; choose one of {', '.join(CRITERIA)}")
+    return c
+
+
+def check_method(method: str) -> str:
+    """The gap method ``method`` names (case-insensitive); :class:`IrtEloError` when unknown.
+
+    Examples
+    --------
+    >>> check_method("Epoch-2025")
+    'epoch-2025'
+    """
+    m = str(method).strip().lower()
+    if m not in METHODS:
+        raise IrtEloError(f"unknown gap method {method!r}; choose one of {', '.join(METHODS)}")
+    return m
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# The three statistics on one capability vector (pure numpy; called once centrally and once per draw)
+
+
+def _daily_stat(vL: np.ndarray, dL: np.ndarray, vT: np.ndarray, dT: np.ndarray, K: np.ndarray, days: np.ndarray,
+                rL: np.ndarray | None = None, rT: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """Epoch May-2026: per-day vertical gap and days since the leader was last not significantly better."""
+    rL = frontier_records(dL, vL) if rL is None else rL
+    rT = frontier_records(dT, vT) if rT is None else rT
+    recdL, recdT = dL[rL], dT[rT]
+    kL = np.searchsorted(recdL, days, side="right") - 1
+    kT = np.searchsorted(recdT, days, side="right") - 1
+    ok = (kL >= 0) & (kT >= 0)
+    lead_id = rL[np.clip(kL, 0, None)]
+    trail_id = rT[np.clip(kT, 0, None)]
+    vertical = vL[lead_id] - vT[trail_id]
+    # notsig[r, day]: lead record r (already released that day) is not significantly better than the trailing best.
+    notsig = (vL[rL][:, None] - vT[trail_id][None, :]) <= K[np.ix_(rL, trail_id)]
+    notsig &= np.arange(len(rL))[:, None] <= kL[None, :]
+    matched = notsig.any(axis=0)
+    last = np.where(matched, len(rL) - 1 - np.argmax(notsig[::-1], axis=0), -1)
+    # The leader stayed "not better" until the day before its next record (or today if none came since).
+    nxt = np.minimum(last + 1, len(rL) - 1)
+    t = np.where(last == kL, days, recdL[nxt] - 1)
+    t = np.where(matched, t, recdL[0] - 1)  # never matched: the day before the leader's first record (a bound)
+    gap_days = (days - t).astype(float)
+    vertical = np.where(ok, vertical, np.nan)
+    gap_days = np.where(ok, gap_days, np.nan)
+    return dict(points=vertical, days=gap_days, lead_id=lead_id, trail_id=trail_id, ok=ok,
+                censored=ok & ~matched, matched_id=np.where(last >= 0, rL[np.clip(last, 0, None)], -1))
+
+
+def _grid_stat(vL: np.ndarray, dL: np.ndarray, vT: np.ndarray, dT: np.ndarray, K: np.ndarray, n_levels: int,
+               rL: np.ndarray | None = None, rT: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """Epoch Oct-2025: horizontal gap on a grid of levels, vertical gap over the dates both frontiers exist."""
+    rL = frontier_records(dL, vL) if rL is None else rL
+    rT = frontier_records(dT, vT) if rT is None else rT
+    lvL, lvT = vL[rL], vT[rT]
+    lo, hi = max(lvL.min(), lvT.min()), min(lvL.max(), lvT.max())
+    if hi < lo:
+        levels = np.empty(0)
+    else:
+        levels = np.linspace(lo, hi, n_levels)
+    # The leader's first record at or above the level (records are increasing; fp guard at the top).
+    iL = np.minimum(np.searchsorted(np.maximum.accumulate(lvL), levels - 1e-12, side="left"), len(rL) - 1)
+    lead_id = rL[iL]
+    reach = lvT[None, :] >= levels[:, None] - 1e-12
+    close = (vL[lead_id][:, None] - lvT[None, :]) <= K[np.ix_(lead_id, rT)]
+    match = reach | close
+    has = match.any(axis=1)
+    j = np.argmax(match, axis=1)
+    trail_id = rT[j]
+    gap_days = np.where(has, (dT[trail_id] - dL[lead_id]).astype(float), np.nan)
+    # Vertical: every day from the later first record to the earlier last record.
+    d0, d1 = max(dL[rL].min(), dT[rT].min()), min(dL[rL].max(), dT[rT].max())
+    days = np.arange(d0, d1 + 1) if d1 >= d0 else np.empty(0, dtype=np.int64)
+    kL = np.searchsorted(dL[rL], days, side="right") - 1
+    kT = np.searchsorted(dT[rT], days, side="right") - 1
+    vertical = vL[rL][kL] - vT[rT][kT] if len(days) else np.empty(0)
+    return dict(levels=levels, level_days=gap_days, lead_id=lead_id, trail_id=trail_id, reached=reach[
+        np.arange(len(levels)), j] if len(levels) else np.empty(0, bool), days=days, points=vertical,
+        day_lead_id=rL[kL] if len(days) else np.empty(0, int), day_trail_id=rT[kT] if len(days) else np.empty(0, int))
+
+
+def _trend_stat(vL: np.ndarray, dL: np.ndarray, vT: np.ndarray, dT: np.ndarray, days: np.ndarray,
+                rL: np.ndarray | None = None, rT: np.ndarray | None = None) -> dict[str, Any]:
+    """CAISI: least-squares lines through each group's frontier records; gaps between the lines."""
+    rL = frontier_records(dL, vL) if rL is None else rL
+    rT = frontier_records(dT, vT) if rT is None else rT
+    aL, bL, _ = line_fit(dL[rL], vL[rL])
+    aT, bT, _ = line_fit(dT[rT], vT[rT])
+    lead_line = aL + bL * days
+    trail_line = aT + bT * days
+    vertical = lead_line - trail_line
+    gap_days = vertical / bL if bL > 0 else np.full(len(days), np.nan)
+    return dict(points=vertical, days=gap_days, lead_line=lead_line, trail_line=trail_line,
+                lead_fit=(aL, bL), trail_fit=(aT, bT), rL=rL, rT=rT)
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Public functions
+
+
+def gap(caps: Capabilities, method: Method = "epoch-2026", start: Any = None, end: Any = None, lead: str | None = None,
+        trail: str | None = None, criterion: Criterion = "two-sided", level: float = 0.90, *, alpha: float = 0.05,
+        by: str | Mapping[str, str] | None = None, unknown: str | None = None, uncertainty: str = "auto",
+        n_draws: int = 500, seed: int = 12345, days_per_month: float = DAYS_PER_MONTH, n_levels: int = 100,
+        frontier_draws: str = "recompute") -> GapResult:
+    """The average gap between two groups' frontiers by one of the published procedures, with intervals.
+
+    Parameters
+    ----------
+    caps : Capabilities
+        Fitted capabilities with intervals (or bootstrap draws) and release dates.
+    method : {'epoch-2026', 'epoch-2025', 'caisi'}
+        The procedure (see the module docstring).
+    start, end : date-like, optional
+        Window. Defaults: the published ones for Epoch's methods (2026-01-01..2026-05-28;
+        2023-01-01..2025-10-30), the span where both groups have models for 'caisi'.
+    lead, trail : str, optional
+        Group labels. Default 'closed'/'open'; with ``by='country'`` (the default for 'caisi') the US and China.
+    criterion : {'two-sided', 'one-sided', 'point'}
+        When the trailing group counts as having caught up (ignored by 'caisi', which compares trend lines).
+    level : float
+        Level of the sampling intervals (and of the reported spread), 0.90 as Epoch.
+    alpha : float
+        Significance level of the catch-up test (0.05).
+    by, unknown : optional
+        Regroup first (see :meth:`Capabilities.regroup`): 'open', 'country', 'organization'; ``unknown='closed'``
+        counts models of unknown accessibility as closed.
+    uncertainty : {'auto', 'draws', 'sigma'}
+        Paired bootstrap draws when present ('auto'), or force CI-derived sigmas.
+    n_draws, seed : int
+        Parametric draws used for the interval when the table has no bootstrap draws.
+    days_per_month : float
+        Months = days / this (30.5 as IAPS).
+    n_levels : int
+        Grid size of the 'epoch-2025' procedure (100 as IAPS).
+    frontier_draws : {'recompute', 'fixed'}
+        In each draw, recompute which models are on the frontiers (default) or keep the central frontier models.
+
+    Returns
+    -------
+    GapResult
+
+    Examples
+    --------
+    >>> from irt_elo.datasets import load_epoch_eci_scores
+    >>> caps = Capabilities.from_scores(load_epoch_eci_scores(), source="epoch_eci_2026-08-11")
+    >>> r = gap(caps, "epoch-2026", n_draws=50)
+    >>> round(r.gap_points, 1), r.window[0].strftime("%Y-%m-%d")
+    (9.4, '2026-01-01')
+    """
+    method = check_method(method)
+    crit = check_criterion(criterion)
+    _check_common(level, days_per_month, uncertainty, frontier_draws)
+    if method == "caisi" and by is None and lead is None and trail is None:
+        by = "country"
+    caps = _regrouped(caps, by, unknown)
+    default_lead, default_trail = DEFAULT_GROUPS.get(caps.grouping, ("closed", "open"))
+    lead = caps.resolve_group(lead or default_lead)
+    trail = caps.resolve_group(trail or default_trail)
+    if lead == trail:
+        raise IrtEloError(f"lead and trail are the same group ({lead!r}); choose two different groups")
+    w0, w1 = DEFAULT_WINDOWS[method]
+    start_ts = to_date(start, "start date") if start is not None else (pd.Timestamp(w0) if w0 else None)
+    end_ts = to_date(end, "end date") if end is not None else (pd.Timestamp(w1) if w1 else None)
+    if start_ts is not None and end_ts is not None and start_ts > end_ts:
+        if start is None:
+            raise IrtEloError(f"end date {end_ts:%Y-%m-%d} is before {start_ts:%Y-%m-%d}, where the {method} method's "
+                              "default window starts; give a start date too (--from)")
+        if end is None:
+            raise IrtEloError(f"start date {start_ts:%Y-%m-%d} is after {end_ts:%Y-%m-%d}, where the {method} method's "
+                              "default window ends; give an end date too (--to)")
+        raise IrtEloError(f"start date {start_ts:%Y-%m-%d} is after end date {end_ts:%Y-%m-%d}; swap them")
+
+    fr = caps.frame
+    dated = fr["release_date"].notna().to_numpy()
+    grp = _group_array(fr)
+    rel = _days(fr["release_date"])
+    in_win = dated.copy()
+    if end_ts is not None:
+        in_win &= rel <= day_number(end_ts)
+    if method in ("epoch-2025", "caisi") and start_ts is not None:
+        in_win &= rel >= day_number(start_ts)
+    L = np.flatnonzero(in_win & (grp == lead))
+    T = np.flatnonzero(in_win & (grp == trail))
+    last_release = fr["release_date"].max()
+    data = caps.source or "the data"
+    if method == "epoch-2026":
+        when = f"by {format_date(end_ts)}"  # earlier models set the frontiers the window starts with
+    else:
+        when = f"between {format_date(start_ts) or 'the start of the data'} and {format_date(end_ts) or 'the end of the data'}"
+    for name, idx in ((lead, L), (trail, T)):
+        if len(idx) == 0:
+            raise IrtEloError(f"no model of group {name!r} released {when} in {data} (data run "
+                              f"{format_date(fr['release_date'].min())} to {format_date(last_release)}); pass --from/--to dates "
+                              "inside the data")
+    if method == "epoch-2026" and start_ts > last_release:
+        raise IrtEloError(f"window starts {start_ts:%Y-%m-%d}, after the last release in {data} "
+                          f"({last_release:%Y-%m-%d}); pass --from/--to dates inside the data")
+
+    c = fr["capability"].to_numpy(float)
+    if method == "caisi":
+        K = np.zeros((len(L), len(T)))
+        k_text = "trend lines compared (no significance test)"
+        crit = "trend"
+    else:
+        K, k_text = thresholds(caps, L, T, criterion=crit, alpha=alpha, uncertainty=uncertainty)
+
+    def run(v: np.ndarray, K_: np.ndarray, fixed: dict[str, np.ndarray] | None = None) -> dict[str, Any]:
+        fx = fixed or {}
+        if method == "epoch-2026":
+            return _daily_stat(v[L], rel[L], v[T], rel[T], K_, days, fx.get("rL"), fx.get("rT"))
+        if method == "epoch-2025":
+            return _grid_stat(v[L], rel[L], v[T], rel[T], K_, n_levels, fx.get("rL"), fx.get("rT"))
+        return _trend_stat(v[L], rel[L], v[T], rel[T], days, fx.get("rL"), fx.get("rT"))
+
+    # Days of the window (Epoch's windows always have both ends: the defaults above).
+    if method == "epoch-2026":
+        s0, s1 = start_ts, end_ts
+    elif method == "caisi":
+        rl0 = frontier_records(rel[L], c[L])
+        rt0 = frontier_records(rel[T], c[T])
+        s0 = start_ts if start_ts is not None else _ts(max(rel[L][rl0][0], rel[T][rt0][0]))
+        s1 = end_ts if end_ts is not None else _ts(max(rel[L].max(), rel[T].max()))
+    else:
+        s0, s1 = start_ts, end_ts
+    days = np.arange(day_number(s0), day_number(s1) + 1) if method != "epoch-2025" else np.empty(0, dtype=np.int64)
+
+    central = run(c, K)
+    if method == "epoch-2025":
+        months_vals = central["level_days"] / days_per_month
+        points_vals = central["points"]
+        if len(central["levels"]) == 0:
+            raise IrtEloError(f"the {lead} and {trail} frontiers cover no common capability range in the window")
+    else:
+        months_vals = central["days"] / days_per_month
+        points_vals = central["points"]
+    gap_months = _nanmean(months_vals)
+    gap_points = _nanmean(points_vals)
+
+    # Sampling interval: the whole procedure on each draw.
+    q = [(1.0 - level) / 2.0 * 100.0, (1.0 + level) / 2.0 * 100.0]
+    m_lo = m_hi = p_lo = p_hi = float("nan")
+    band = None
+    interval_text = "no interval: the table has no intervals or draws"
+    draws = None
+    if caps.has_intervals:
+        draws, draw_text = _draws(caps, uncertainty, n_draws, seed)
+        fixed = None
+        if frontier_draws == "fixed":
+            fixed = {"rL": frontier_records(rel[L], c[L]), "rT": frontier_records(rel[T], c[T])}
+        stats_m = np.empty(len(draws))
+        stats_p = np.empty(len(draws))
+        per_day_m = per_day_p = None
+        if method != "epoch-2025":
+            per_day_m = np.empty((len(draws), len(days)))
+            per_day_p = np.empty((len(draws), len(days)))
+        for b, v in enumerate(draws):
+            r = run(v, K, fixed)
+            if method == "epoch-2025":
+                stats_m[b] = _nanmean(r["level_days"] / days_per_month)
+                stats_p[b] = _nanmean(r["points"])
+            else:
+                per_day_m[b] = r["days"] / days_per_month
+                per_day_p[b] = r["points"]
+                stats_m[b] = _nanmean(per_day_m[b])
+                stats_p[b] = _nanmean(per_day_p[b])
+        m_lo, m_hi = _pct(stats_m, q)
+        p_lo, p_hi = _pct(stats_p, q)
+        if per_day_m is not None:
+            band = (_nanpercentile_cols(per_day_m, q), _nanpercentile_cols(per_day_p, q))
+        interval_text = (f"{level:.0%} percentile interval over {draw_text}; the procedure is re-run on each draw "
+                         f"({'frontiers recomputed' if frontier_draws == 'recompute' else 'central frontier models'}"
+                         f"{', central significance thresholds' if method != 'caisi' else ''})")
+
+    names = fr.index.to_numpy()
+    series, levels_df = _series_frames(method, central, names[L], names[T], rel[L], c[L], c[T], days,
+                                       days_per_month, band)
+    spread_m = _pct(months_vals, q)
+    spread_p = _pct(points_vals, q)
+    details: dict[str, Any] = {
+        "method_description": METHOD_TEXT[method],
+        "significance": k_text,
+        "months": f"days / {days_per_month:g}",
+        "n_lead_models": int(len(L)), "n_trail_models": int(len(T)),
+        "grouping": caps.grouping, "unknown_group_as": unknown,
+        "frontier_draws": frontier_draws,
+        "published": PUBLISHED.get(method),
+    }
+    if method != "epoch-2025" and s1 > last_release:
+        details["window_note"] = (f"the window ends {s1:%Y-%m-%d}, after the last release in {data} "
+                                  f"({last_release:%Y-%m-%d}): the days after it assume no later release")
+    if method == "epoch-2026":
+        details["n_days"] = int(len(days))
+        details["n_days_never_matched"] = int(central["censored"].sum())
+        if central["censored"].any():
+            details["note"] = ("on some days the leader was significantly better than the trailing best since its "
+                               "first model; those days count from the day before that first model (a lower bound)")
+    if method == "epoch-2025":
+        details["n_levels"] = int(len(central["levels"]))
+        details["n_negative_levels"] = int(np.sum(central["level_days"] < 0))
+        details["n_vertical_days"] = int(len(central["days"]))
+        details["vertical_window"] = [format_date(_ts(central["days"][0])), format_date(_ts(central["days"][-1]))] \
+            if len(central["days"]) else None
+    if method == "caisi":
+        (_, bL), (_, bT) = central["lead_fit"], central["trail_fit"]
+        details.update(
+            lead_slope_per_year=bL * 365.25, trail_slope_per_year=bT * 365.25,
+            gap_months_at_end=float(months_vals[-1]) if len(months_vals) else float("nan"),
+            gap_points_at_end=float(points_vals[-1]) if len(points_vals) else float("nan"),
+            gap_months_at_start=float(months_vals[0]) if len(months_vals) else float("nan"),
+            widening_points_per_year=(bL - bT) * 365.25,
+            lead_records=[str(x) for x in names[L][central["rL"]]],
+            trail_records=[str(x) for x in names[T][central["rT"]]])
+    if method != "caisi":
+        details["by_criterion"] = _by_criterion(caps, method, L, T, rel, c, days, alpha, uncertainty, n_levels,
+                                                days_per_month)
+    frontiers = {"lead": frontier(caps.subset(np.isin(np.arange(len(fr)), L)), None),
+                 "trail": frontier(caps.subset(np.isin(np.arange(len(fr)), T)), None)}
+    return GapResult(
+        method=method, window=(s0, s1), data=caps.source, gap_months=gap_months, gap_months_low=m_lo,
+        gap_months_high=m_hi, gap_points=gap_points, gap_points_low=p_lo, gap_points_high=p_hi, series=series,
+        details=details, criterion=crit, lead=lead, trail=trail, level=level, alpha=alpha,
+        interval=interval_text, uncertainty=k_text, days_per_month=days_per_month, scale=caps.scale,
+        spread_months_low=spread_m[0], spread_months_high=spread_m[1], spread_points_low=spread_p[0],
+        spread_points_high=spread_p[1], levels=levels_df, frontiers=frontiers)
+
+
+def model_lag(caps: Capabilities, model: str, lead: str = "closed", *, criterion: Criterion = "point",
+              how: str = "record", level: float = 0.90, alpha: float = 0.05, by: str | None = None,
+              unknown: str | None = None, end: Any = None, uncertainty: str = "auto", n_draws: int = 500,
+              seed: int = 12345, days_per_month: float = DAYS_PER_MONTH) -> GapResult:
+    """How many months a named model lags the leading group (CAISI's question about DeepSeek V4 Pro).
+
+    With ``how='record'`` the lag is Epoch's May-2026 rule applied to this one model on its release day: the time
+    since the latest date on which the leader's running best was not significantly better than the model. With
+    ``criterion='point'`` that is the day before the leader's first model *above* the model's estimate, i.e. CAISI's
+    "when the leader reached its level" (plus one day). Significance criteria give shorter lags: the leader must be
+    significantly better. With ``how='trend'`` the lag is how long before the model's release the least-squares line
+    through the leader's frontier records reached the model's value (CAISI's trend lines; criterion ignored).
+
+    Parameters
+    ----------
+    caps : Capabilities
+    model : str
+        The model (e.g. ``'DeepSeek-V4-Pro'``); close matches are suggested when unknown.
+    lead : str
+        Leading group label ('closed'; with ``by='country'``, e.g. 'US').
+    criterion : {'point', 'two-sided', 'one-sided'}
+    how : {'record', 'trend'}
+    end : date-like, optional
+        Only leader models released on or before this date are considered (default: all).
+
+    Returns
+    -------
+    GapResult
+        ``gap_months``: months from that date to the model's release; ``gap_points``: leader's best (or trend value)
+        at the model's release minus the model's value. ``series``: the leader's frontier, with
+        ``significantly_better`` flagging the records that beat the model under the criterion.
+
+    Examples
+    --------
+    >>> from irt_elo.datasets import load_epoch_eci_scores
+    >>> caps = Capabilities.from_scores(load_epoch_eci_scores(), source="epoch_eci_2026-08-11")
+    >>> r = model_lag(caps, "DeepSeek-V4-Pro", n_draws=50)
+    >>> r.details["first_better"], round(r.gap_months, 2)
+    ('GPT-5', 8.56)
+    """
+    crit = check_criterion(criterion)
+    if how not in ("record", "trend"):
+        raise IrtEloError(f"how={how!r}: use 'record' (leader's frontier models) or 'trend' (its least-squares line)")
+    _check_common(level, days_per_month, uncertainty, "recompute")
+    caps = _regrouped(caps, by, unknown)
+    name = caps.resolve_model(model)
+    lead = caps.resolve_group(lead)
+    fr = caps.frame
+    if pd.isna(fr.loc[name, "release_date"]):
+        raise IrtEloError(f"model {name!r} has no release date; cannot date its lag")
+    rel = _days(fr["release_date"])
+    grp = _group_array(fr)
+    m = int(fr.index.get_loc(name))
+    ok = fr["release_date"].notna().to_numpy() & (grp == lead) & (np.arange(len(fr)) != m)
+    if end is not None:
+        ok &= rel <= day_number(to_date(end, "end date"))
+    ok &= rel <= rel[m]  # only what the leader had released by the model's release day matters
+    L = np.flatnonzero(ok)
+    if len(L) == 0:
+        raise IrtEloError(f"no model of group {lead!r} released on or before {name!r} "
+                          f"({format_date(fr.loc[name, 'release_date'])}) to compare it with")
+    c = fr["capability"].to_numpy(float)
+    M = np.array([m])
+    if how == "record":
+        K, k_text = thresholds(caps, L, M, criterion=crit, alpha=alpha, uncertainty=uncertainty)
+    else:
+        K, k_text = np.zeros((len(L), 1)), "least-squares line through the leader's frontier records"
+        crit = "trend"
+    day = np.array([rel[m]])
+
+    def run(v: np.ndarray) -> tuple[float, float, int, bool]:
+        if how == "trend":
+            r = frontier_records(rel[L], v[L])
+            a, b, _ = line_fit(rel[L][r], v[L][r])
+            if not b > 0:
+                return float("nan"), float("nan"), -1, False
+            return float(day[0] - (v[m] - a) / b), float(a + b * day[0] - v[m]), -1, False
+        st = _daily_stat(v[L], rel[L], v[M], rel[M], K, day)
+        return float(st["days"][0]), float(st["points"][0]), int(st["matched_id"][0]), bool(st["censored"][0])
+
+    g_days, g_pts, matched, censored = run(c)
+    q = [(1.0 - level) / 2.0 * 100.0, (1.0 + level) / 2.0 * 100.0]
+    m_lo = m_hi = p_lo = p_hi = float("nan")
+    interval_text = "no interval: the table has no intervals or draws"
+    if caps.has_intervals:
+        draws, draw_text = _draws(caps, uncertainty, n_draws, seed)
+        res = np.array([run(v)[:2] for v in draws], dtype=float)
+        m_lo, m_hi = _pct(res[:, 0] / days_per_month, q)
+        p_lo, p_hi = _pct(res[:, 1], q)
+        interval_text = f"{level:.0%} percentile interval over {draw_text}; leader frontier recomputed per draw"
+
+    lead_front = frontier(caps.subset(ok), None)
+    li = {n: i for i, n in enumerate(fr.index[L])}
+    vm = c[m]
+    lead_front["significantly_better"] = [bool(x - vm > K[li[n], 0]) for n, x in
+                                          zip(lead_front["model"], lead_front["capability"])]
+    lead_front["months_before_model"] = (rel[m] - _days(lead_front["release_date"])) / days_per_month
+    details: dict[str, Any] = {
+        "method_description": METHOD_TEXT["model-lag"],
+        "model_capability": float(vm), "model_release_date": format_date(fr.loc[name, "release_date"]),
+        "how": how, "significance": k_text, "months": f"days / {days_per_month:g}",
+        "grouping": caps.grouping, "unknown_group_as": unknown,
+        "published": PUBLISHED["caisi"] if normalise_name(name) == normalise_name("DeepSeek-V4-Pro") else None,
+    }
+    if how == "record":
+        last_ok = str(fr.index[L][matched]) if matched >= 0 else None
+        recs = lead_front.set_index("model")
+        later = recs.index[recs.index.get_loc(last_ok) + 1:] if last_ok is not None else recs.index
+        first_better = next((x for x in later if recs.loc[x, "significantly_better"]), None)
+        details.update(
+            last_not_better=last_ok,
+            first_better=first_better,
+            first_better_date=format_date(recs.loc[first_better, "release_date"]) if first_better else None,
+            first_better_capability=float(recs.loc[first_better, "capability"]) if first_better else None,
+            not_better_until=format_date(_ts(rel[m] - g_days)) if np.isfinite(g_days) else None)
+        if censored:
+            details["note"] = (f"the {lead} group was significantly better than {name} from its first model on; "
+                               "the lag counts from the day before that model (a lower bound)")
+    else:
+        r = frontier_records(rel[L], c[L])
+        _, b, _ = line_fit(rel[L][r], c[L][r])
+        details.update(trend_slope_per_year=b * 365.25,
+                       trend_reached_on=format_date(_ts(int(round(rel[m] - g_days)))) if np.isfinite(g_days) else None)
+    window = (_ts(rel[L].min()), fr.loc[name, "release_date"])
+    return GapResult(
+        method="model-lag", window=window, data=caps.source, gap_months=g_days / days_per_month,
+        gap_months_low=m_lo, gap_months_high=m_hi, gap_points=g_pts, gap_points_low=p_lo, gap_points_high=p_hi,
+        series=lead_front, details=details, criterion=crit, lead=lead, trail=name, model=name, level=level,
+        alpha=alpha, interval=interval_text, uncertainty=k_text, days_per_month=days_per_month, scale=caps.scale,
+        frontiers={"lead": lead_front})
+
+
+def criterion_table(caps: Capabilities, method: Method = "epoch-2026", **kwargs: Any) -> pd.DataFrame:
+    """The same gap under each catch-up criterion, with intervals: one row per criterion.
+
+    Keyword arguments go to :func:`gap`.
+
+    Examples
+    --------
+    >>> from irt_elo.datasets import load_epoch_eci_scores
+    >>> caps = Capabilities.from_scores(load_epoch_eci_scores(), source="epoch_eci_2026-08-11")
+    >>> t = criterion_table(caps, n_draws=20)
+    >>> t["criterion"].tolist(), t["gap_months"].round(1).tolist()  # METHODS.md section 4: ~4.4, ~6.2, ~8.0
+    (['two-sided', 'one-sided', 'point'], [4.4, 6.2, 8.0])
+    """
+    rows = []
+    for crit in CRITERIA:
+        r = gap(caps, method, criterion=crit, **kwargs)
+        rows.append({"criterion": crit, "gap_months": r.gap_months, "gap_months_low": r.gap_months_low,
+                     "gap_months_high": r.gap_months_high, "gap_points": r.gap_points,
+                     "gap_points_low": r.gap_points_low, "gap_points_high": r.gap_points_high})
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Helpers
+
+
+def _by_criterion(caps: Capabilities, method: str, L: np.ndarray, T: np.ndarray, rel: np.ndarray, c: np.ndarray,
+                  days: np.ndarray, alpha: float, uncertainty: str, n_levels: int, dpm: float) -> dict[str, Any]:
+    """Central gap under each criterion (no intervals): the sensitivity users most need to see."""
+    out: dict[str, Any] = {}
+    for crit in CRITERIA:
+        try:
+            K, _ = thresholds(caps, L, T, criterion=crit, alpha=alpha, uncertainty=uncertainty)
+        except IrtEloError:
+            out[crit] = None
+            continue
+        if method == "epoch-2026":
+            r = _daily_stat(c[L], rel[L], c[T], rel[T], K, days)
+            out[crit] = {"gap_months": _nanmean(r["days"] / dpm), "gap_points": _nanmean(r["points"])}
+        else:
+            r = _grid_stat(c[L], rel[L], c[T], rel[T], K, n_levels)
+            out[crit] = {"gap_months": _nanmean(r["level_days"] / dpm), "gap_points": _nanmean(r["points"])}
+    return out
+
+
+def _series_frames(method: str, central: dict[str, Any], namesL: np.ndarray, namesT: np.ndarray, relL: np.ndarray,
+                   cL: np.ndarray, cT: np.ndarray, days: np.ndarray, dpm: float,
+                   band: tuple[np.ndarray, np.ndarray] | None) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    if method == "epoch-2026":
+        ok = central["ok"]
+        s = pd.DataFrame({
+            "date": dates_from_days(days),
+            "lead_model": np.where(ok, namesL[central["lead_id"]], None),
+            "lead_capability": np.where(ok, cL[central["lead_id"]], np.nan),
+            "trail_model": np.where(ok, namesT[central["trail_id"]], None),
+            "trail_capability": np.where(ok, cT[central["trail_id"]], np.nan),
+            "gap_points": central["points"],
+            "gap_months": central["days"] / dpm,
+            "last_not_better": np.where(central["matched_id"] >= 0, namesL[np.clip(central["matched_id"], 0, None)],
+                                        None),
+            "never_matched": central["censored"],
+        })
+    elif method == "caisi":
+        s = pd.DataFrame({"date": dates_from_days(days), "lead_trend": central["lead_line"],
+                          "trail_trend": central["trail_line"], "gap_points": central["points"],
+                          "gap_months": central["days"] / dpm})
+    else:
+        d = central["days"]
+        s = pd.DataFrame({
+            "date": dates_from_days(d),
+            "lead_model": namesL[central["day_lead_id"]] if len(d) else [],
+            "lead_capability": cL[central["day_lead_id"]] if len(d) else [],
+            "trail_model": namesT[central["day_trail_id"]] if len(d) else [],
+            "trail_capability": cT[central["day_trail_id"]] if len(d) else [],
+            "gap_points": central["points"],
+        })
+        lv = central["levels"]
+        levels = pd.DataFrame({
+            "level": lv,
+            "lead_model": namesL[central["lead_id"]],
+            "lead_date": dates_from_days(relL[central["lead_id"]]),
+            "trail_model": namesT[central["trail_id"]],
+            "trail_capability": cT[central["trail_id"]],
+            "trail_reached_level": central["reached"],
+            "gap_months": central["level_days"] / dpm,
+        })
+        return s, levels
+    if band is not None:
+        (m_lo, m_hi), (p_lo, p_hi) = band
+        s["gap_points_low"], s["gap_points_high"] = p_lo, p_hi
+        s["gap_months_low"], s["gap_months_high"] = m_lo, m_hi
+    return s, None
+
+
+def _check_common(level: float, dpm: float, uncertainty: str, frontier_draws: str) -> None:
+    if not 0.0 < float(level) < 1.0:
+        raise IrtEloError(f"level {level!r} must lie strictly between 0 and 1 (e.g. 0.90)")
+    if not float(dpm) > 0:
+        raise IrtEloError(f"days_per_month must be positive, got {dpm!r}")
+    if uncertainty not in ("auto", "draws", "sigma"):
+        raise IrtEloError(f"uncertainty={uncertainty!r}: use 'auto', 'draws' or 'sigma'")
+    if frontier_draws not in ("recompute", "fixed"):
+        raise IrtEloError(f"frontier_draws={frontier_draws!r}: use 'recompute' or 'fixed'")
+
+
+def _regrouped(caps: Capabilities, by: Any, unknown: str | None) -> Capabilities:
+    """``caps`` regrouped ``by`` (default: its own standard grouping, else open/closed) when either option is given."""
+    if by is None and unknown is None:
+        return caps
+    if by is None:
+        by = caps.grouping if caps.grouping != "custom" else "open"
+    return caps.regroup(by, unknown=unknown)
+
+
+def _use_draws(caps: Capabilities, uncertainty: str) -> bool:
+    if uncertainty == "draws" and caps.draws is None:
+        raise IrtEloError("uncertainty='draws' but this table has no bootstrap draws; fit with a bootstrap or use "
+                          "uncertainty='sigma'")
+    return caps.draws is not None and uncertainty != "sigma"
+
+
+def _draws(caps: Capabilities, uncertainty: str, n_draws: int, seed: int) -> tuple[np.ndarray, str]:
+    if _use_draws(caps, uncertainty):
+        return caps.draw_matrix()
+    if caps.draws is not None:  # forced sigma: parametric draws from the intervals, ignoring the bootstrap
+        from dataclasses import replace
+
+        return replace(caps, draws=None).draw_matrix(n_draws, seed)
+    return caps.draw_matrix(n_draws, seed)
+
+
+def _group_array(fr: pd.DataFrame) -> np.ndarray:
+    """Group labels as an object array with None (never equal to a label) where unknown."""
+    g = fr["group"].astype(object)
+    return g.where(fr["group"].notna(), None).to_numpy()
+
+
+def _z_level(level: float) -> float:
+    return float(ndtri(0.5 + level / 2.0))
+
+
+def _days(dates: pd.Series) -> np.ndarray:
+    """Dates as integer days since 1970-01-01 (NaT -> a huge sentinel never inside a window)."""
+    return np.where(pd.isna(dates).to_numpy(), np.iinfo(np.int64).max // 2, day_numbers(dates))
+
+
+def _ts(day: int | np.integer) -> pd.Timestamp:
+    return pd.Timestamp(np.datetime64(int(day), "D"))
+
+
+def _nanpercentile_cols(x: np.ndarray, q: list[float]) -> np.ndarray:
+    """Per-column percentiles ignoring NaN; NaN (without numpy's all-NaN warning) for days no draw covers."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "All-NaN slice", RuntimeWarning)
+        return np.nanpercentile(x, q, axis=0)
+
+
+def _nanmean(x: np.ndarray) -> float:
+    x = np.asarray(x, dtype=float)
+    return float(np.nanmean(x)) if np.isfinite(x).any() else float("nan")
+
+
+def _pct(x: np.ndarray, q: list[float]) -> tuple[float, float]:
+    x = np.asarray(x, dtype=float)
+    x = x[np.isfinite(x)]
+    if len(x) == 0:
+        return float("nan"), float("nan")
+    lo, hi = np.percentile(x, q)
+    return float(lo), float(hi)
+
+
+__all__ = ["GapResult", "gap", "model_lag", "criterion_table", "thresholds", "METHODS", "CRITERIA", "PUBLISHED",
+           "DEFAULT_WINDOWS", "DAYS_PER_MONTH"]
