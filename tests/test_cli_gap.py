@@ -108,17 +108,18 @@ def test_score_table_is_fitted_first_and_significance_needs_a_bootstrap(tmp_path
         for j in range(5):
             rows.append(f"m{i},b{j},{min(0.95, 0.15 + 0.12 * i + 0.05 * j):.3f},{date},{is_open}")
     p.write_text("model,benchmark,score,release_date,open_weights\n" + "\n".join(rows) + "\n", encoding="utf-8")
-    assert main(["gap", str(p), "--from", "2024-02-01", "--to", "2024-06-30", "-o", str(tmp_path / "a.json")]) == 2
+    assert main(["gap", str(p), "--from", "2024-02-01", "--to", "2024-06-30", "--bootstrap", "0", "-o",
+                 str(tmp_path / "a.json")]) == 2
     assert "needs capability intervals" in capsys.readouterr().err
     out = tmp_path / "b.json"
-    assert main(["gap", str(p), "--from", "2024-02-01", "--to", "2024-06-30", "--criterion", "point", "-o",
-                 str(out), "-q"]) == 0
+    assert main(["gap", str(p), "--from", "2024-02-01", "--to", "2024-06-30", "--criterion", "point",
+                 "--bootstrap", "0", "-o", str(out), "-q"]) == 0
     d = json.loads(out.read_text())
     assert d["data"].startswith("default fit of") and d["gap_months_low"] is None
-    # With a bootstrap the significance test runs on paired draws.
+    # With a bootstrap and --uncertainty draws the significance test runs on paired draws.
     out = tmp_path / "c.json"
     assert main(["gap", str(p), "--from", "2024-02-01", "--to", "2024-06-30", "--bootstrap", "8", "--jobs", "1",
-                 "-o", str(out), "-q"]) == 0
+                 "--uncertainty", "draws", "-o", str(out), "-q"]) == 0
     d = json.loads(out.read_text())
     assert "paired bootstrap test on 8 draws" in d["uncertainty"] and d["gap_months_low"] is not None
 

@@ -42,7 +42,7 @@ def test_item_curves_draw_one_curve_per_requested_benchmark(eci_fit):
 
 def test_unknown_benchmark_in_plot_options_is_a_one_line_error(tmp_path, capsys):
     out = tmp_path / "x.png"
-    assert main(["plot", "items", "--benchmarks", "GPQA", "-o", str(out)]) == 2
+    assert main(["plot", "items", "--show", "GPQA", "-o", str(out)]) == 2
     err = capsys.readouterr().err
     assert "did you mean: 'GPQA diamond'" in err and err.count("\n") == 1 and not out.exists()
 

@@ -164,6 +164,36 @@ def test_caisi_trend_gap_equals_the_shift_when_frontiers_are_parallel_lines():
     assert r.details["lead_slope_per_year"] == pytest.approx(r.details["trail_slope_per_year"])
 
 
+
+def test_caisi_window_without_dates_runs_from_the_later_first_record_to_the_last_release():
+    """Shifted world (s = 75): closed0 on day 0, open0 on day 75, the last model (open11) on day 660 + 75."""
+    d0 = pd.Timestamp("2024-01-01")
+    r = gap(_shifted_world(75, 60), "caisi", lead="closed", trail="open", n_draws=10)
+    assert r.window == (d0 + pd.Timedelta(days=75), d0 + pd.Timedelta(days=735))
+    assert len(r.series) == 735 - 75 + 1
+
+
+def test_model_lag_by_trend_is_the_time_the_leaders_line_took_to_reach_the_model():
+    """Closed records lie on 100 + 2k at day 60k, so the line reaches open5's 110 on day 300; open5 came on day 320."""
+    r = model_lag(_shifted_world(20, 60), "open5", how="trend", n_draws=10)
+    assert r.criterion == "trend"
+    assert r.gap_months * 30.5 == pytest.approx(20.0)
+    assert r.gap_points == pytest.approx(2.0 * 20 / 60)
+    assert r.details["trend_reached_on"] == "2024-10-27"  # 2024-01-01 + 300 days
+
+
+def test_model_lag_below_every_leader_model_counts_from_the_eve_of_the_leaders_first_model():
+    """A model under closed0 (released on day 0) was beaten from the leader's first model on: the lag is a lower
+    bound counted from day -1, and the note says so."""
+    caps = _shifted_world(20, 60)
+    f = caps.frame.copy()
+    f.loc["weak", ["capability", "release_date", "group", "ci_low", "ci_high"]] = \
+        [90.0, pd.Timestamp("2024-04-10"), "open", 90.0, 90.0]  # day 100
+    r = model_lag(Capabilities(f, source="simulation"), "weak", criterion="point", n_draws=10)
+    assert r.gap_months * 30.5 == pytest.approx(101.0)
+    assert r.details["last_not_better"] is None and r.details["first_better"] == "closed0"
+    assert "lower bound" in r.details["note"]
+
 def test_zero_width_intervals_collapse_the_sampling_interval():
     r = gap(_shifted_world(20, 60, width=0.0), "epoch-2025", start="2024-01-01", end="2026-12-31",
             criterion="two-sided", n_draws=50)

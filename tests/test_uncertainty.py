@@ -162,7 +162,7 @@ def test_cli_bootstrap_output_is_byte_identical_for_the_same_seed(tmp_path):
 
 def test_cli_prints_intervals_and_standard_errors(capsys, tmp_path):
     bench = tmp_path / "b.csv"
-    code = main(["fit", "--bootstrap", "20", "--seed", "1", "--n-jobs", "1", "--se", "--top", "3",
+    code = main(["fit", "--bootstrap", "20", "--seed", "1", "--jobs", "1", "--se", "--top", "3",
                  "--benchmarks-out", str(bench)])
     out, err = capsys.readouterr()
     assert code == 0 and err == ""
@@ -177,8 +177,8 @@ def test_cli_prints_intervals_and_standard_errors(capsys, tmp_path):
 @pytest.mark.parametrize("argv, message", [
     (["--bootstrap", "1"], "at least 2"),
     (["--bootstrap", "-5"], "at least 2"),
-    (["--bootstrap", "10", "--level", "1.5"], "between 0 and 1"),
-    (["--bootstrap", "10", "--level", "0"], "between 0 and 1"),
+    (["--bootstrap", "10", "--ci-level", "1.5"], "between 0 and 1"),
+    (["--bootstrap", "10", "--ci-level", "0"], "between 0 and 1"),
 ])
 def test_cli_rejects_bad_bootstrap_options(argv, message, capsys):
     code = main(["fit", *argv])

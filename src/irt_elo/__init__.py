@@ -16,7 +16,6 @@ Names below load on first use, so ``import irt_elo`` stays light.
 from __future__ import annotations
 
 from irt_elo._lazy import attach
-from irt_elo._version import __version__
 
 _NAMES = {
     # data
@@ -42,8 +41,8 @@ _NAMES = {
     "MethodSpec": "irt_elo.analysis.compare", "Question": "irt_elo.analysis.compare",
     "decompose": "irt_elo.analysis.compare", "diagnose": "irt_elo.analysis.diagnostics",
     "cross_validate": "irt_elo.analysis.diagnostics",
-    # errors
-    "IrtEloError": "irt_elo.errors",
+    # errors and version (package metadata is read only when asked)
+    "IrtEloError": "irt_elo.errors", "__version__": "irt_elo._version",
 }
 __getattr__, __dir__ = attach(__name__, _NAMES)
-__all__ = [*_NAMES, "__version__"]
+__all__ = list(_NAMES)

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import importlib
 import sys
-from collections.abc import Callable, Mapping
+
+TYPE_CHECKING = False  # typing costs import time the --help path avoids; type checkers read the block
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
 
 
 def attach(package: str, names: Mapping[str, str]) -> tuple[Callable[[str], object], Callable[[], list[str]]]:

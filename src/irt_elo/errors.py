@@ -6,10 +6,12 @@ status 2; library users catch the exception.
 """
 from __future__ import annotations
 
-import difflib
 import numbers
-from collections.abc import Callable, Iterable
-from typing import Any
+
+TYPE_CHECKING = False  # typing costs import time the --help path avoids; type checkers read the block
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+    from typing import Any
 
 
 class IrtEloError(ValueError):
@@ -24,6 +26,8 @@ def close_matches(name: str, candidates: Iterable[str], n: int = 3) -> list[str]
     >>> close_matches("gpt5", ["GPT-5", "GPT-4", "Claude 3.5 Sonnet"])
     ['GPT-5']
     """
+    import difflib  # only when a name was not found
+
     cands = [str(c) for c in candidates]
     key = normalise_name(name)
     exact = [c for c in cands if normalise_name(c) == key]

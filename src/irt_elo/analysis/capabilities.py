@@ -29,7 +29,8 @@ from irt_elo.errors import IrtEloError, did_you_mean
 from irt_elo.core.scale import scale_label
 
 FRAME_COLUMNS = ("capability", "ci_low", "ci_high", "release_date", "group", "organization", "country")
-GROUPINGS = ("open", "country", "organization")
+GROUPINGS = ("open", "country", "organization", "closed-us")
+US = "United States of America"
 
 # Short names a user may type for a country group (Epoch spells countries out in full).
 COUNTRY_ALIASES = {
@@ -51,6 +52,17 @@ def z_for_level(level: float) -> float:
     if not 0.0 < float(level) < 1.0:
         raise IrtEloError(f"interval level {level!r} must lie strictly between 0 and 1 (e.g. 0.90)")
     return float(ndtri(0.5 + float(level) / 2.0))
+
+
+def _closed_us(f: pd.DataFrame) -> pd.Series:
+    """'closed US' (closed weights, first listed country the United States), 'open', or 'other' per model."""
+    ow = f["open_weights"].astype("boolean") if "open_weights" in f else \
+        f["group"].map({"open": True, "closed": False}).astype("boolean")
+    country = f["country"].astype(object) if "country" in f else pd.Series(pd.NA, index=f.index)
+    us = country.map(lambda s: isinstance(s, str) and s.split(",")[0].strip() == US).to_numpy(dtype=bool)
+    is_open = ow.fillna(False).to_numpy(dtype=bool)
+    is_closed = (ow == False).fillna(False).to_numpy(dtype=bool)  # noqa: E712 - elementwise on a nullable series
+    return pd.Series(np.where(is_open, "open", np.where(is_closed & us, "closed US", "other")), index=f.index)
 
 
 def vintage_label(name: str | Path) -> str:
@@ -270,9 +282,10 @@ class Capabilities:
 
         Parameters
         ----------
-        by : 'open', 'country', 'organization', a column name, a mapping model -> label, or a function of the frame
+        by : 'open', 'country', 'organization', 'closed-us', a column name, a mapping model -> label, or a function
             'open' gives 'open'/'closed' from the open-weights flag; 'country' uses the first listed country (Epoch
-            lists joint ventures as 'A,B'); 'organization' the developer.
+            lists joint ventures as 'A,B'); 'organization' the developer; 'closed-us' gives 'closed US' (closed
+            weights, first country the United States: CAISI's frontier), 'open', and 'other'.
         unknown : str, optional
             Label for models whose group is unknown (default: left NA, i.e. in no group). ``unknown='closed'``
             reproduces analyses that count every non-open model as closed.
@@ -296,6 +309,8 @@ class Capabilities:
                 g = ow.map({True: "open", False: "closed"})
             else:
                 g = f["group"]
+        elif by == "closed-us":
+            g = _closed_us(f)
         elif by in ("country", "organization"):
             if by not in f or f[by].isna().all():
                 raise IrtEloError(f"cannot group by {by}: the capability table has no {by} column")

@@ -67,6 +67,10 @@ class Question:
         Leading group: closed-weights models, or closed-weights models from the United States (CAISI's frontier).
     criterion : {'two-sided', 'one-sided', 'point'}
         When the trailing side counts as caught up.
+    uncertainty : {'sigma', 'draws'}
+        How the catch-up test and the intervals treat uncertainty: 'sigma' (Epoch's procedure) takes each model's
+        interval as an independent normal sigma; 'draws' uses paired bootstrap draws, which know that two models'
+        errors move together and so find the leader significantly better sooner (longer gaps).
     """
 
     key: str
@@ -78,12 +82,15 @@ class Question:
     model: str = CAISI_MODEL
     lead: str = "closed"
     criterion: str = "two-sided"
+    uncertainty: str = "sigma"
 
     def __post_init__(self) -> None:
         if self.kind not in ("open-frontier", "model-lag"):
             raise IrtEloError(f"question kind must be 'open-frontier' or 'model-lag', not {self.kind!r}")
         if self.lead not in ("closed", "closed-us"):
             raise IrtEloError(f"lead must be 'closed' or 'closed-us', not {self.lead!r}")
+        if self.uncertainty not in ("sigma", "draws"):
+            raise IrtEloError(f"uncertainty must be 'sigma' or 'draws', not {self.uncertainty!r}")
 
     def with_(self, **changes: Any) -> Question:
         return replace(self, **changes)
@@ -96,9 +103,10 @@ class Question:
             lead = "closed"
             if self.lead == "closed-us":
                 caps, lead = closed_us(caps), "closed US"
-            return model_lag(caps, self.model, lead=lead, criterion=self.criterion, level=level, seed=seed)
+            return model_lag(caps, self.model, lead=lead, criterion=self.criterion, level=level, seed=seed,
+                             uncertainty=self.uncertainty)
         return gap(caps, self.method, start=self.start, end=self.end, lead="closed", trail="open",
-                   criterion=self.criterion, level=level, seed=seed)
+                   criterion=self.criterion, level=level, seed=seed, uncertainty=self.uncertainty)
 
 
 def closed_us(caps: Any) -> Any:
@@ -112,15 +120,7 @@ def closed_us(caps: Any) -> Any:
     >>> [str(g) for g in caps.frame.loc[["GPT-5", "DeepSeek-V4-Pro"], "group"]]
     ['closed US', 'open']
     """
-    f = caps.frame
-    ow = f["open_weights"].astype("boolean") if "open_weights" in f else \
-        f["group"].map({"open": True, "closed": False}).astype("boolean")
-    country = f["country"].astype(object) if "country" in f else pd.Series(pd.NA, index=f.index)
-    us = country.map(lambda s: isinstance(s, str) and s.split(",")[0].strip() == "United States of America")
-    g = np.where(ow.fillna(False).to_numpy(dtype=bool), "open",
-                 np.where((ow == False).fillna(False).to_numpy(dtype=bool) & us.to_numpy(dtype=bool),  # noqa: E712
-                          "closed US", "other"))
-    return caps.regroup(dict(zip(f.index, g)))
+    return caps.regroup("closed-us")
 
 
 EPOCH_QUESTION = Question(
@@ -442,7 +442,7 @@ _PATH_IGNORED = {"name", "random_state", "init_sd", "slope_bounds", "anchor_diff
 
 
 def default_steps(model: str = CAISI_MODEL, *, harness: bool = True, end: MethodSpec | None = None,
-                  sources: str = "all") -> list[Step]:
+                  sources: str = "all", uncertainty: str = "sigma", test_step: bool = True) -> list[Step]:
     """The path from the ``eci`` preset and Epoch's question to the ``caisi`` preset and CAISI's question.
 
     1. what is measured: one named model instead of the best open model at each date;
@@ -450,19 +450,23 @@ def default_steps(model: str = CAISI_MODEL, *, harness: bool = True, end: Method
     3. benchmarks: CAISI's subset (Epoch's names, stand-ins included) and its data rule (>= 3 benchmarks);
     4. model form: 1PL; 5. loss: fractional Bernoulli; 6. weighting: equal per domain;
     7. ridge: 1e-3; 8. scale: Elo with Claude Opus 4.6 = 999 (= the ``caisi`` preset).
-    With ``harness``, an extra off-path step keeps only Epoch's own (uniform-harness) evaluations. ``end`` replaces
-    the ``caisi`` spec (e.g. with the 3x-odds Elo scale); ``sources`` applies to every step.
+    Every question treats uncertainty as ``uncertainty`` says ('sigma': Epoch's independent CI-derived sigmas).
+    With ``test_step``, an off-path step right after the first answers Epoch's question with the other treatment
+    (paired bootstrap draws instead of independent sigmas, or the reverse): the choice that separated `irt-elo gap`
+    (4.4 months) from the first `irt-elo compare` (6.4) on the bundled data. With ``harness``, an extra off-path
+    step keeps only Epoch's own (uniform-harness) evaluations. ``end`` replaces the ``caisi`` spec (e.g. with the
+    3x-odds Elo scale); ``sources`` applies to every step.
 
     Examples
     --------
     >>> steps = default_steps()
-    >>> len(steps), steps[0].spec.preset, steps[-2].spec.preset, steps[-1].on_path
-    (10, 'eci', 'caisi', False)
+    >>> len(steps), steps[0].spec.preset, steps[1].on_path, steps[-2].spec.preset, steps[-1].on_path
+    (11, 'eci', False, 'caisi', False)
     """
     eci = MethodSpec("eci", sources=sources)
-    q_epoch = EPOCH_QUESTION
-    q_named = CAISI_QUESTION.with_(model=model, criterion="two-sided")
-    q_caisi = CAISI_QUESTION.with_(model=model)
+    q_epoch = EPOCH_QUESTION.with_(uncertainty=uncertainty)
+    q_named = CAISI_QUESTION.with_(model=model, criterion="two-sided", uncertainty=uncertainty)
+    q_caisi = CAISI_QUESTION.with_(model=model, uncertainty=uncertainty)
     s3 = eci.with_(benchmarks=tuple(caisi_epoch_benchmarks()), min_benchmarks=3, anchor_benchmark=None)
     s4 = s3.with_(model="1pl")
     s5 = s4.with_(loss="bernoulli")
@@ -475,6 +479,7 @@ def default_steps(model: str = CAISI_MODEL, *, harness: bool = True, end: Method
     steps = [
         Step("ECI, Epoch's question", "eci preset; average lag of the best open model (Epoch, May 2026)",
              eci, q_epoch),
+        *([_test_step(eci, q_epoch)] if test_step else []),
         Step("what: one named model", f"measure {model}'s lag behind the closed US frontier instead", eci, q_named),
         Step("criterion: point estimate", "caught up = the leader's point estimate reached it (not a 5% test)",
              eci, q_caisi),
@@ -491,6 +496,16 @@ def default_steps(model: str = CAISI_MODEL, *, harness: bool = True, end: Method
         steps.append(Step("harness: Epoch-run only", "off the path: the caisi preset on Epoch's own uniform-harness "
                           "evaluations only", replace(caisi, sources="uniform"), q_caisi, on_path=False))
     return steps
+
+
+def _test_step(spec: MethodSpec, question: Question) -> Step:
+    """Off the path: the same fit and question with the other treatment of uncertainty."""
+    if question.uncertainty == "sigma":
+        return Step("test: paired bootstrap draws", "off the path: paired test on bootstrap draws instead of "
+                    "independent CI-derived sigmas", spec, question.with_(uncertainty="draws"), on_path=False)
+    return Step("test: independent sigmas", "off the path: independent CI-derived sigmas (Epoch's procedure) "
+                "instead of the paired test on bootstrap draws", spec, question.with_(uncertainty="sigma"),
+                on_path=False)
 
 
 def path_mismatches(steps: Sequence[Step]) -> dict[str, tuple[Any, Any]]:

@@ -38,7 +38,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -70,7 +70,8 @@ METHOD_TEXT = {
     "model-lag": "months since the leading group first reached one model's level",
 }
 # Default (lead, trail) groups per grouping; other groupings default to open/closed labels.
-DEFAULT_GROUPS = {"open": ("closed", "open"), "country": ("United States of America", "China")}
+DEFAULT_GROUPS = {"open": ("closed", "open"), "country": ("United States of America", "China"),
+                  "closed-us": ("closed US", "open")}
 # Windows of the published analyses (start, end); None = from the data.
 DEFAULT_WINDOWS: dict[str, tuple[str | None, str | None]] = {
     "epoch-2026": ("2026-01-01", "2026-05-28"),
@@ -306,6 +307,145 @@ def _trend_stat(vL: np.ndarray, dL: np.ndarray, vT: np.ndarray, dT: np.ndarray, 
                 lead_fit=(aL, bL), trail_fit=(aT, bT), rL=rL, rT=rT)
 
 
+def _procedure_stat(s: _GapSetup, v: np.ndarray, K: np.ndarray,
+                    fixed: tuple[np.ndarray, np.ndarray] | None = None) -> dict[str, Any]:
+    """``s.method``'s statistic on the capability vector ``v`` (``fixed``: the frontier records to keep)."""
+    rL, rT = fixed if fixed is not None else (None, None)
+    vL, dL, vT, dT = v[s.L], s.rel[s.L], v[s.T], s.rel[s.T]
+    if s.method == "epoch-2026":
+        return _daily_stat(vL, dL, vT, dT, K, s.days, rL, rT)
+    if s.method == "epoch-2025":
+        return _grid_stat(vL, dL, vT, dT, K, s.n_levels, rL, rT)
+    return _trend_stat(vL, dL, vT, dT, s.days, rL, rT)
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# The question a call asks, resolved and validated once (models, groups, window)
+
+
+@dataclass(frozen=True, eq=False)  # eq=False: array fields make a field-wise == ambiguous
+class _GapSetup:
+    """One :func:`gap` question: each group's models, the window and the days the per-day gaps are taken on."""
+
+    method: str
+    caps: Capabilities  # regrouped when ``by``/``unknown`` asked for it
+    lead: str
+    trail: str
+    L: np.ndarray  # rows of caps.frame: the leading group's models released in the window
+    T: np.ndarray  # the same for the trailing group
+    rel: np.ndarray  # release day of every row (see _days)
+    c: np.ndarray  # central capability of every row
+    start: pd.Timestamp | None  # the window reported; 'caisi' fills missing ends from the data
+    end: pd.Timestamp | None
+    days: np.ndarray  # empty for 'epoch-2025', whose horizontal gaps are per level
+    n_levels: int
+    last_release: pd.Timestamp
+    data_label: str  # the data as error messages and notes name it
+
+
+@dataclass(frozen=True, eq=False)
+class _LagSetup:
+    """One :func:`model_lag` question: the model and the leader's models released by its release day."""
+
+    caps: Capabilities
+    name: str
+    lead: str
+    m: int  # the model's row in caps.frame
+    L: np.ndarray  # the leader's rows it is compared with
+    rel: np.ndarray
+    c: np.ndarray
+
+
+def _gap_setup(caps: Capabilities, method: str, start: Any, end: Any, lead: str | None, trail: str | None,
+               by: str | Mapping[str, str] | None, unknown: str | None, n_levels: int) -> _GapSetup:
+    """Regroup, resolve both groups and the window, select each group's models; one-line errors when impossible."""
+    if method == "caisi" and by is None and lead is None and trail is None:
+        by = "country"
+    caps = _regrouped(caps, by, unknown)
+    default_lead, default_trail = DEFAULT_GROUPS.get(caps.grouping, ("closed", "open"))
+    lead = caps.resolve_group(lead or default_lead)
+    trail = caps.resolve_group(trail or default_trail)
+    if lead == trail:
+        raise IrtEloError(f"lead and trail are the same group ({lead!r}); choose two different groups")
+    start_ts, end_ts = _window(method, start, end)
+
+    fr = caps.frame
+    grp = _group_array(fr)
+    rel = _days(fr["release_date"])
+    in_win = fr["release_date"].notna().to_numpy().copy()
+    if end_ts is not None:
+        in_win &= rel <= day_number(end_ts)
+    if method in ("epoch-2025", "caisi") and start_ts is not None:
+        in_win &= rel >= day_number(start_ts)
+    L = np.flatnonzero(in_win & (grp == lead))
+    T = np.flatnonzero(in_win & (grp == trail))
+    last_release = fr["release_date"].max()
+    data = caps.source or "the data"
+    if method == "epoch-2026":
+        when = f"by {format_date(end_ts)}"  # earlier models set the frontiers the window starts with
+    else:
+        when = (f"between {format_date(start_ts) or 'the start of the data'} "
+                f"and {format_date(end_ts) or 'the end of the data'}")
+    for name, idx in ((lead, L), (trail, T)):
+        if len(idx) == 0:
+            raise IrtEloError(f"no model of group {name!r} released {when} in {data} (data run "
+                              f"{format_date(fr['release_date'].min())} to {format_date(last_release)}); "
+                              "pass --from/--to dates inside the data")
+    if method == "epoch-2026" and start_ts > last_release:
+        raise IrtEloError(f"window starts {start_ts:%Y-%m-%d}, after the last release in {data} "
+                          f"({last_release:%Y-%m-%d}); pass --from/--to dates inside the data")
+
+    c = fr["capability"].to_numpy(float)
+    s0, s1 = start_ts, end_ts  # Epoch's windows always have both ends: the defaults
+    if method == "caisi":  # open ends from the data: both groups' lines exist, up to the last release
+        first = max(rel[L][frontier_records(rel[L], c[L])][0], rel[T][frontier_records(rel[T], c[T])][0])
+        s0 = start_ts if start_ts is not None else _ts(first)
+        s1 = end_ts if end_ts is not None else _ts(max(rel[L].max(), rel[T].max()))
+    days = np.arange(day_number(s0), day_number(s1) + 1) if method != "epoch-2025" else np.empty(0, dtype=np.int64)
+    return _GapSetup(method=method, caps=caps, lead=lead, trail=trail, L=L, T=T, rel=rel, c=c, start=s0, end=s1,
+                     days=days, n_levels=n_levels, last_release=last_release, data_label=data)
+
+
+def _window(method: str, start: Any, end: Any) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+    """The window's ends: the dates given, else the method's published window (None: from the data)."""
+    w0, w1 = DEFAULT_WINDOWS[method]
+    start_ts = to_date(start, "start date") if start is not None else (pd.Timestamp(w0) if w0 else None)
+    end_ts = to_date(end, "end date") if end is not None else (pd.Timestamp(w1) if w1 else None)
+    if start_ts is not None and end_ts is not None and start_ts > end_ts:
+        # Say which end came from the default window, so the user knows which date to add.
+        if start is None:
+            raise IrtEloError(f"end date {end_ts:%Y-%m-%d} is before {start_ts:%Y-%m-%d}, where the {method} method's "
+                              "default window starts; give a start date too (--from)")
+        if end is None:
+            raise IrtEloError(f"start date {start_ts:%Y-%m-%d} is after {end_ts:%Y-%m-%d}, where the {method} method's "
+                              "default window ends; give an end date too (--to)")
+        raise IrtEloError(f"start date {start_ts:%Y-%m-%d} is after end date {end_ts:%Y-%m-%d}; swap them")
+    return start_ts, end_ts
+
+
+def _lag_setup(caps: Capabilities, model: str, lead: str, by: str | None, unknown: str | None,
+               end: Any) -> _LagSetup:
+    """Regroup, resolve the model and the leading group, select the leader's models; one-line errors."""
+    caps = _regrouped(caps, by, unknown)
+    name = caps.resolve_model(model)
+    lead = caps.resolve_group(lead)
+    fr = caps.frame
+    if pd.isna(fr.loc[name, "release_date"]):
+        raise IrtEloError(f"model {name!r} has no release date; cannot date its lag")
+    rel = _days(fr["release_date"])
+    grp = _group_array(fr)
+    m = int(fr.index.get_loc(name))
+    ok = fr["release_date"].notna().to_numpy() & (grp == lead) & (np.arange(len(fr)) != m)
+    if end is not None:
+        ok &= rel <= day_number(to_date(end, "end date"))
+    ok &= rel <= rel[m]  # only what the leader had released by the model's release day matters
+    L = np.flatnonzero(ok)
+    if len(L) == 0:
+        raise IrtEloError(f"no model of group {lead!r} released on or before {name!r} "
+                          f"({format_date(fr.loc[name, 'release_date'])}) to compare it with")
+    return _LagSetup(caps=caps, name=name, lead=lead, m=m, L=L, rel=rel, c=fr["capability"].to_numpy(float))
+
+
 # --------------------------------------------------------------------------------------------------------------------
 # Public functions
 
@@ -363,178 +503,24 @@ def gap(caps: Capabilities, method: Method = "epoch-2026", start: Any = None, en
     method = check_method(method)
     crit = check_criterion(criterion)
     _check_common(level, days_per_month, uncertainty, frontier_draws)
-    if method == "caisi" and by is None and lead is None and trail is None:
-        by = "country"
-    caps = _regrouped(caps, by, unknown)
-    default_lead, default_trail = DEFAULT_GROUPS.get(caps.grouping, ("closed", "open"))
-    lead = caps.resolve_group(lead or default_lead)
-    trail = caps.resolve_group(trail or default_trail)
-    if lead == trail:
-        raise IrtEloError(f"lead and trail are the same group ({lead!r}); choose two different groups")
-    w0, w1 = DEFAULT_WINDOWS[method]
-    start_ts = to_date(start, "start date") if start is not None else (pd.Timestamp(w0) if w0 else None)
-    end_ts = to_date(end, "end date") if end is not None else (pd.Timestamp(w1) if w1 else None)
-    if start_ts is not None and end_ts is not None and start_ts > end_ts:
-        if start is None:
-            raise IrtEloError(f"end date {end_ts:%Y-%m-%d} is before {start_ts:%Y-%m-%d}, where the {method} method's "
-                              "default window starts; give a start date too (--from)")
-        if end is None:
-            raise IrtEloError(f"start date {start_ts:%Y-%m-%d} is after {end_ts:%Y-%m-%d}, where the {method} method's "
-                              "default window ends; give an end date too (--to)")
-        raise IrtEloError(f"start date {start_ts:%Y-%m-%d} is after end date {end_ts:%Y-%m-%d}; swap them")
-
-    fr = caps.frame
-    dated = fr["release_date"].notna().to_numpy()
-    grp = _group_array(fr)
-    rel = _days(fr["release_date"])
-    in_win = dated.copy()
-    if end_ts is not None:
-        in_win &= rel <= day_number(end_ts)
-    if method in ("epoch-2025", "caisi") and start_ts is not None:
-        in_win &= rel >= day_number(start_ts)
-    L = np.flatnonzero(in_win & (grp == lead))
-    T = np.flatnonzero(in_win & (grp == trail))
-    last_release = fr["release_date"].max()
-    data = caps.source or "the data"
-    if method == "epoch-2026":
-        when = f"by {format_date(end_ts)}"  # earlier models set the frontiers the window starts with
-    else:
-        when = f"between {format_date(start_ts) or 'the start of the data'} and {format_date(end_ts) or 'the end of the data'}"
-    for name, idx in ((lead, L), (trail, T)):
-        if len(idx) == 0:
-            raise IrtEloError(f"no model of group {name!r} released {when} in {data} (data run "
-                              f"{format_date(fr['release_date'].min())} to {format_date(last_release)}); pass --from/--to dates "
-                              "inside the data")
-    if method == "epoch-2026" and start_ts > last_release:
-        raise IrtEloError(f"window starts {start_ts:%Y-%m-%d}, after the last release in {data} "
-                          f"({last_release:%Y-%m-%d}); pass --from/--to dates inside the data")
-
-    c = fr["capability"].to_numpy(float)
-    if method == "caisi":
-        K = np.zeros((len(L), len(T)))
-        k_text = "trend lines compared (no significance test)"
-        crit = "trend"
-    else:
-        K, k_text = thresholds(caps, L, T, criterion=crit, alpha=alpha, uncertainty=uncertainty)
-
-    def run(v: np.ndarray, K_: np.ndarray, fixed: dict[str, np.ndarray] | None = None) -> dict[str, Any]:
-        fx = fixed or {}
-        if method == "epoch-2026":
-            return _daily_stat(v[L], rel[L], v[T], rel[T], K_, days, fx.get("rL"), fx.get("rT"))
-        if method == "epoch-2025":
-            return _grid_stat(v[L], rel[L], v[T], rel[T], K_, n_levels, fx.get("rL"), fx.get("rT"))
-        return _trend_stat(v[L], rel[L], v[T], rel[T], days, fx.get("rL"), fx.get("rT"))
-
-    # Days of the window (Epoch's windows always have both ends: the defaults above).
-    if method == "epoch-2026":
-        s0, s1 = start_ts, end_ts
-    elif method == "caisi":
-        rl0 = frontier_records(rel[L], c[L])
-        rt0 = frontier_records(rel[T], c[T])
-        s0 = start_ts if start_ts is not None else _ts(max(rel[L][rl0][0], rel[T][rt0][0]))
-        s1 = end_ts if end_ts is not None else _ts(max(rel[L].max(), rel[T].max()))
-    else:
-        s0, s1 = start_ts, end_ts
-    days = np.arange(day_number(s0), day_number(s1) + 1) if method != "epoch-2025" else np.empty(0, dtype=np.int64)
-
-    central = run(c, K)
-    if method == "epoch-2025":
-        months_vals = central["level_days"] / days_per_month
-        points_vals = central["points"]
-        if len(central["levels"]) == 0:
-            raise IrtEloError(f"the {lead} and {trail} frontiers cover no common capability range in the window")
-    else:
-        months_vals = central["days"] / days_per_month
-        points_vals = central["points"]
-    gap_months = _nanmean(months_vals)
-    gap_points = _nanmean(points_vals)
-
-    # Sampling interval: the whole procedure on each draw.
-    q = [(1.0 - level) / 2.0 * 100.0, (1.0 + level) / 2.0 * 100.0]
-    m_lo = m_hi = p_lo = p_hi = float("nan")
-    band = None
-    interval_text = "no interval: the table has no intervals or draws"
-    draws = None
-    if caps.has_intervals:
-        draws, draw_text = _draws(caps, uncertainty, n_draws, seed)
-        fixed = None
-        if frontier_draws == "fixed":
-            fixed = {"rL": frontier_records(rel[L], c[L]), "rT": frontier_records(rel[T], c[T])}
-        stats_m = np.empty(len(draws))
-        stats_p = np.empty(len(draws))
-        per_day_m = per_day_p = None
-        if method != "epoch-2025":
-            per_day_m = np.empty((len(draws), len(days)))
-            per_day_p = np.empty((len(draws), len(days)))
-        for b, v in enumerate(draws):
-            r = run(v, K, fixed)
-            if method == "epoch-2025":
-                stats_m[b] = _nanmean(r["level_days"] / days_per_month)
-                stats_p[b] = _nanmean(r["points"])
-            else:
-                per_day_m[b] = r["days"] / days_per_month
-                per_day_p[b] = r["points"]
-                stats_m[b] = _nanmean(per_day_m[b])
-                stats_p[b] = _nanmean(per_day_p[b])
-        m_lo, m_hi = _pct(stats_m, q)
-        p_lo, p_hi = _pct(stats_p, q)
-        if per_day_m is not None:
-            band = (_nanpercentile_cols(per_day_m, q), _nanpercentile_cols(per_day_p, q))
-        interval_text = (f"{level:.0%} percentile interval over {draw_text}; the procedure is re-run on each draw "
-                         f"({'frontiers recomputed' if frontier_draws == 'recompute' else 'central frontier models'}"
-                         f"{', central significance thresholds' if method != 'caisi' else ''})")
-
-    names = fr.index.to_numpy()
-    series, levels_df = _series_frames(method, central, names[L], names[T], rel[L], c[L], c[T], days,
-                                       days_per_month, band)
-    spread_m = _pct(months_vals, q)
-    spread_p = _pct(points_vals, q)
-    details: dict[str, Any] = {
-        "method_description": METHOD_TEXT[method],
-        "significance": k_text,
-        "months": f"days / {days_per_month:g}",
-        "n_lead_models": int(len(L)), "n_trail_models": int(len(T)),
-        "grouping": caps.grouping, "unknown_group_as": unknown,
-        "frontier_draws": frontier_draws,
-        "published": PUBLISHED.get(method),
-    }
-    if method != "epoch-2025" and s1 > last_release:
-        details["window_note"] = (f"the window ends {s1:%Y-%m-%d}, after the last release in {data} "
-                                  f"({last_release:%Y-%m-%d}): the days after it assume no later release")
-    if method == "epoch-2026":
-        details["n_days"] = int(len(days))
-        details["n_days_never_matched"] = int(central["censored"].sum())
-        if central["censored"].any():
-            details["note"] = ("on some days the leader was significantly better than the trailing best since its "
-                               "first model; those days count from the day before that first model (a lower bound)")
-    if method == "epoch-2025":
-        details["n_levels"] = int(len(central["levels"]))
-        details["n_negative_levels"] = int(np.sum(central["level_days"] < 0))
-        details["n_vertical_days"] = int(len(central["days"]))
-        details["vertical_window"] = [format_date(_ts(central["days"][0])), format_date(_ts(central["days"][-1]))] \
-            if len(central["days"]) else None
-    if method == "caisi":
-        (_, bL), (_, bT) = central["lead_fit"], central["trail_fit"]
-        details.update(
-            lead_slope_per_year=bL * 365.25, trail_slope_per_year=bT * 365.25,
-            gap_months_at_end=float(months_vals[-1]) if len(months_vals) else float("nan"),
-            gap_points_at_end=float(points_vals[-1]) if len(points_vals) else float("nan"),
-            gap_months_at_start=float(months_vals[0]) if len(months_vals) else float("nan"),
-            widening_points_per_year=(bL - bT) * 365.25,
-            lead_records=[str(x) for x in names[L][central["rL"]]],
-            trail_records=[str(x) for x in names[T][central["rT"]]])
-    if method != "caisi":
-        details["by_criterion"] = _by_criterion(caps, method, L, T, rel, c, days, alpha, uncertainty, n_levels,
-                                                days_per_month)
-    frontiers = {"lead": frontier(caps.subset(np.isin(np.arange(len(fr)), L)), None),
-                 "trail": frontier(caps.subset(np.isin(np.arange(len(fr)), T)), None)}
+    s = _gap_setup(caps, method, start, end, lead, trail, by, unknown, n_levels)
+    est = _central_estimate(s, crit, alpha, uncertainty, days_per_month)
+    iv = _gap_interval(s, est.K, level=level, uncertainty=uncertainty, n_draws=n_draws, seed=seed,
+                       dpm=days_per_month, frontier_draws=frontier_draws)
+    series, levels_df = _series_frames(s, est.stat, days_per_month, iv.band)
+    details = _gap_details(s, est, days_per_month, unknown=unknown, frontier_draws=frontier_draws, alpha=alpha,
+                           uncertainty=uncertainty)
+    q = _percentiles(level)
+    spread_m, spread_p = _pct(est.months, q), _pct(est.points, q)  # what Epoch's Oct-2025 insight calls a CI
     return GapResult(
-        method=method, window=(s0, s1), data=caps.source, gap_months=gap_months, gap_months_low=m_lo,
-        gap_months_high=m_hi, gap_points=gap_points, gap_points_low=p_lo, gap_points_high=p_hi, series=series,
-        details=details, criterion=crit, lead=lead, trail=trail, level=level, alpha=alpha,
-        interval=interval_text, uncertainty=k_text, days_per_month=days_per_month, scale=caps.scale,
+        method=method, window=(s.start, s.end), data=s.caps.source, gap_months=_nanmean(est.months),
+        gap_months_low=iv.months[0], gap_months_high=iv.months[1], gap_points=_nanmean(est.points),
+        gap_points_low=iv.points[0], gap_points_high=iv.points[1], series=series, details=details,
+        criterion=est.criterion, lead=s.lead, trail=s.trail, level=level, alpha=alpha, interval=iv.text,
+        uncertainty=est.significance, days_per_month=days_per_month, scale=s.caps.scale,
         spread_months_low=spread_m[0], spread_months_high=spread_m[1], spread_points_low=spread_p[0],
-        spread_points_high=spread_p[1], levels=levels_df, frontiers=frontiers)
+        spread_points_high=spread_p[1], levels=levels_df,
+        frontiers={"lead": _group_frontier(s.caps, s.L), "trail": _group_frontier(s.caps, s.T)})
 
 
 def model_lag(caps: Capabilities, model: str, lead: str = "closed", *, criterion: Criterion = "point",
@@ -581,92 +567,24 @@ def model_lag(caps: Capabilities, model: str, lead: str = "closed", *, criterion
     if how not in ("record", "trend"):
         raise IrtEloError(f"how={how!r}: use 'record' (leader's frontier models) or 'trend' (its least-squares line)")
     _check_common(level, days_per_month, uncertainty, "recompute")
-    caps = _regrouped(caps, by, unknown)
-    name = caps.resolve_model(model)
-    lead = caps.resolve_group(lead)
-    fr = caps.frame
-    if pd.isna(fr.loc[name, "release_date"]):
-        raise IrtEloError(f"model {name!r} has no release date; cannot date its lag")
-    rel = _days(fr["release_date"])
-    grp = _group_array(fr)
-    m = int(fr.index.get_loc(name))
-    ok = fr["release_date"].notna().to_numpy() & (grp == lead) & (np.arange(len(fr)) != m)
-    if end is not None:
-        ok &= rel <= day_number(to_date(end, "end date"))
-    ok &= rel <= rel[m]  # only what the leader had released by the model's release day matters
-    L = np.flatnonzero(ok)
-    if len(L) == 0:
-        raise IrtEloError(f"no model of group {lead!r} released on or before {name!r} "
-                          f"({format_date(fr.loc[name, 'release_date'])}) to compare it with")
-    c = fr["capability"].to_numpy(float)
-    M = np.array([m])
+    s = _lag_setup(caps, model, lead, by, unknown, end)
     if how == "record":
-        K, k_text = thresholds(caps, L, M, criterion=crit, alpha=alpha, uncertainty=uncertainty)
-    else:
-        K, k_text = np.zeros((len(L), 1)), "least-squares line through the leader's frontier records"
+        K, k_text = thresholds(s.caps, s.L, np.array([s.m]), criterion=crit, alpha=alpha, uncertainty=uncertainty)
+    else:  # the trend line is compared as it stands: the criterion does not apply
+        K, k_text = np.zeros((len(s.L), 1)), "least-squares line through the leader's frontier records"
         crit = "trend"
-    day = np.array([rel[m]])
-
-    def run(v: np.ndarray) -> tuple[float, float, int, bool]:
-        if how == "trend":
-            r = frontier_records(rel[L], v[L])
-            a, b, _ = line_fit(rel[L][r], v[L][r])
-            if not b > 0:
-                return float("nan"), float("nan"), -1, False
-            return float(day[0] - (v[m] - a) / b), float(a + b * day[0] - v[m]), -1, False
-        st = _daily_stat(v[L], rel[L], v[M], rel[M], K, day)
-        return float(st["days"][0]), float(st["points"][0]), int(st["matched_id"][0]), bool(st["censored"][0])
-
-    g_days, g_pts, matched, censored = run(c)
-    q = [(1.0 - level) / 2.0 * 100.0, (1.0 + level) / 2.0 * 100.0]
-    m_lo = m_hi = p_lo = p_hi = float("nan")
-    interval_text = "no interval: the table has no intervals or draws"
-    if caps.has_intervals:
-        draws, draw_text = _draws(caps, uncertainty, n_draws, seed)
-        res = np.array([run(v)[:2] for v in draws], dtype=float)
-        m_lo, m_hi = _pct(res[:, 0] / days_per_month, q)
-        p_lo, p_hi = _pct(res[:, 1], q)
-        interval_text = f"{level:.0%} percentile interval over {draw_text}; leader frontier recomputed per draw"
-
-    lead_front = frontier(caps.subset(ok), None)
-    li = {n: i for i, n in enumerate(fr.index[L])}
-    vm = c[m]
-    lead_front["significantly_better"] = [bool(x - vm > K[li[n], 0]) for n, x in
-                                          zip(lead_front["model"], lead_front["capability"])]
-    lead_front["months_before_model"] = (rel[m] - _days(lead_front["release_date"])) / days_per_month
-    details: dict[str, Any] = {
-        "method_description": METHOD_TEXT["model-lag"],
-        "model_capability": float(vm), "model_release_date": format_date(fr.loc[name, "release_date"]),
-        "how": how, "significance": k_text, "months": f"days / {days_per_month:g}",
-        "grouping": caps.grouping, "unknown_group_as": unknown,
-        "published": PUBLISHED["caisi"] if normalise_name(name) == normalise_name("DeepSeek-V4-Pro") else None,
-    }
-    if how == "record":
-        last_ok = str(fr.index[L][matched]) if matched >= 0 else None
-        recs = lead_front.set_index("model")
-        later = recs.index[recs.index.get_loc(last_ok) + 1:] if last_ok is not None else recs.index
-        first_better = next((x for x in later if recs.loc[x, "significantly_better"]), None)
-        details.update(
-            last_not_better=last_ok,
-            first_better=first_better,
-            first_better_date=format_date(recs.loc[first_better, "release_date"]) if first_better else None,
-            first_better_capability=float(recs.loc[first_better, "capability"]) if first_better else None,
-            not_better_until=format_date(_ts(rel[m] - g_days)) if np.isfinite(g_days) else None)
-        if censored:
-            details["note"] = (f"the {lead} group was significantly better than {name} from its first model on; "
-                               "the lag counts from the day before that model (a lower bound)")
-    else:
-        r = frontier_records(rel[L], c[L])
-        _, b, _ = line_fit(rel[L][r], c[L][r])
-        details.update(trend_slope_per_year=b * 365.25,
-                       trend_reached_on=format_date(_ts(int(round(rel[m] - g_days)))) if np.isfinite(g_days) else None)
-    window = (_ts(rel[L].min()), fr.loc[name, "release_date"])
+    lag = _lag_stat(s, s.c, K, how)
+    iv = _lag_interval(s, K, how, level=level, uncertainty=uncertainty, n_draws=n_draws, seed=seed,
+                       dpm=days_per_month)
+    lead_front = _lag_frontier(s, K, days_per_month)
+    details = _lag_details(s, lead_front, lag, how, k_text, dpm=days_per_month, unknown=unknown)
+    window = (_ts(s.rel[s.L].min()), s.caps.frame.loc[s.name, "release_date"])
     return GapResult(
-        method="model-lag", window=window, data=caps.source, gap_months=g_days / days_per_month,
-        gap_months_low=m_lo, gap_months_high=m_hi, gap_points=g_pts, gap_points_low=p_lo, gap_points_high=p_hi,
-        series=lead_front, details=details, criterion=crit, lead=lead, trail=name, model=name, level=level,
-        alpha=alpha, interval=interval_text, uncertainty=k_text, days_per_month=days_per_month, scale=caps.scale,
-        frontiers={"lead": lead_front})
+        method="model-lag", window=window, data=s.caps.source, gap_months=lag.days / days_per_month,
+        gap_months_low=iv.months[0], gap_months_high=iv.months[1], gap_points=lag.points,
+        gap_points_low=iv.points[0], gap_points_high=iv.points[1], series=lead_front, details=details,
+        criterion=crit, lead=s.lead, trail=s.name, model=s.name, level=level, alpha=alpha, interval=iv.text,
+        uncertainty=k_text, days_per_month=days_per_month, scale=s.caps.scale, frontiers={"lead": lead_front})
 
 
 def criterion_table(caps: Capabilities, method: Method = "epoch-2026", **kwargs: Any) -> pd.DataFrame:
@@ -692,75 +610,292 @@ def criterion_table(caps: Capabilities, method: Method = "epoch-2026", **kwargs:
 
 
 # --------------------------------------------------------------------------------------------------------------------
-# Helpers
+# gap(): the central estimate, the interval over draws, the series and the details
 
 
-def _by_criterion(caps: Capabilities, method: str, L: np.ndarray, T: np.ndarray, rel: np.ndarray, c: np.ndarray,
-                  days: np.ndarray, alpha: float, uncertainty: str, n_levels: int, dpm: float) -> dict[str, Any]:
+@dataclass(frozen=True, eq=False)
+class _Estimate:
+    """The procedure on the central capabilities, with the thresholds every draw then reuses."""
+
+    stat: dict[str, Any]  # the procedure's own output (_daily_stat, _grid_stat or _trend_stat)
+    months: np.ndarray  # horizontal gap per day, or per level for 'epoch-2025'
+    points: np.ndarray  # vertical gap per day
+    K: np.ndarray  # significance thresholds (see thresholds)
+    significance: str  # how K was obtained
+    criterion: str  # the catch-up criterion, or 'trend' for 'caisi'
+
+
+@dataclass(frozen=True)
+class _Interval:
+    """Percentile intervals of the averages over capability draws (NaN without draws), and per-day bands."""
+
+    months: tuple[float, float] = (float("nan"), float("nan"))
+    points: tuple[float, float] = (float("nan"), float("nan"))
+    band: tuple[np.ndarray, np.ndarray] | None = None  # per-day (months, points) percentiles
+    text: str = "no interval: the table has no intervals or draws"
+
+
+def _central_estimate(s: _GapSetup, crit: str, alpha: float, uncertainty: str, dpm: float) -> _Estimate:
+    """Thresholds for the criterion and the procedure on the central capabilities."""
+    if s.method == "caisi":  # trend lines are compared as they stand: no catch-up test
+        K = np.zeros((len(s.L), len(s.T)))
+        k_text = "trend lines compared (no significance test)"
+        crit = "trend"
+    else:
+        K, k_text = thresholds(s.caps, s.L, s.T, criterion=crit, alpha=alpha, uncertainty=uncertainty)
+    stat = _procedure_stat(s, s.c, K)
+    if s.method == "epoch-2025" and len(stat["levels"]) == 0:
+        raise IrtEloError(f"the {s.lead} and {s.trail} frontiers cover no common capability range in the window")
+    per_unit = stat["level_days"] if s.method == "epoch-2025" else stat["days"]
+    return _Estimate(stat=stat, months=per_unit / dpm, points=stat["points"], K=K, significance=k_text,
+                     criterion=crit)
+
+
+def _gap_interval(s: _GapSetup, K: np.ndarray, *, level: float, uncertainty: str, n_draws: int, seed: int,
+                  dpm: float, frontier_draws: str) -> _Interval:
+    """The whole procedure re-run on each capability draw, keeping the central thresholds ``K``."""
+    if not s.caps.has_intervals:
+        return _Interval()
+    draws, draw_text = _draws(s.caps, uncertainty, n_draws, seed)
+    fixed = None
+    if frontier_draws == "fixed":
+        fixed = (frontier_records(s.rel[s.L], s.c[s.L]), frontier_records(s.rel[s.T], s.c[s.T]))
+    by_day = s.method != "epoch-2025"  # epoch-2025's horizontal gaps are per level: no per-day band
+    stats_m = np.empty(len(draws))
+    stats_p = np.empty(len(draws))
+    per_day_m = np.empty((len(draws), len(s.days))) if by_day else None
+    per_day_p = np.empty((len(draws), len(s.days))) if by_day else None
+    for b, v in enumerate(draws):
+        r = _procedure_stat(s, v, K, fixed)
+        if by_day:
+            per_day_m[b] = r["days"] / dpm
+            per_day_p[b] = r["points"]
+            stats_m[b] = _nanmean(per_day_m[b])
+            stats_p[b] = _nanmean(per_day_p[b])
+        else:
+            stats_m[b] = _nanmean(r["level_days"] / dpm)
+            stats_p[b] = _nanmean(r["points"])
+    q = _percentiles(level)
+    band = (_nanpercentile_cols(per_day_m, q), _nanpercentile_cols(per_day_p, q)) if by_day else None
+    text = (f"{level:.0%} percentile interval over {draw_text}; the procedure is re-run on each draw "
+            f"({'frontiers recomputed' if frontier_draws == 'recompute' else 'central frontier models'}"
+            f"{', central significance thresholds' if s.method != 'caisi' else ''})")
+    return _Interval(months=_pct(stats_m, q), points=_pct(stats_p, q), band=band, text=text)
+
+
+def _gap_details(s: _GapSetup, est: _Estimate, dpm: float, *, unknown: str | None, frontier_draws: str,
+                 alpha: float, uncertainty: str) -> dict[str, Any]:
+    """How the numbers were obtained, counts and caveats, and (Epoch's methods) the gap under each criterion."""
+    st, months, points = est.stat, est.months, est.points
+    details: dict[str, Any] = {
+        "method_description": METHOD_TEXT[s.method],
+        "significance": est.significance,
+        "months": f"days / {dpm:g}",
+        "n_lead_models": int(len(s.L)), "n_trail_models": int(len(s.T)),
+        "grouping": s.caps.grouping, "unknown_group_as": unknown,
+        "frontier_draws": frontier_draws,
+        "published": PUBLISHED.get(s.method),
+    }
+    if s.method != "epoch-2025" and s.end > s.last_release:
+        details["window_note"] = (f"the window ends {s.end:%Y-%m-%d}, after the last release in {s.data_label} "
+                                  f"({s.last_release:%Y-%m-%d}): the days after it assume no later release")
+    if s.method == "epoch-2026":
+        details["n_days"] = int(len(s.days))
+        details["n_days_never_matched"] = int(st["censored"].sum())
+        if st["censored"].any():
+            details["note"] = ("on some days the leader was significantly better than the trailing best since its "
+                               "first model; those days count from the day before that first model (a lower bound)")
+    if s.method == "epoch-2025":
+        details["n_levels"] = int(len(st["levels"]))
+        details["n_negative_levels"] = int(np.sum(st["level_days"] < 0))
+        details["n_vertical_days"] = int(len(st["days"]))
+        details["vertical_window"] = [format_date(_ts(st["days"][0])), format_date(_ts(st["days"][-1]))] \
+            if len(st["days"]) else None
+    if s.method == "caisi":
+        (_, bL), (_, bT) = st["lead_fit"], st["trail_fit"]
+        names = s.caps.frame.index.to_numpy()
+        details.update(
+            lead_slope_per_year=bL * 365.25, trail_slope_per_year=bT * 365.25,
+            gap_months_at_end=float(months[-1]) if len(months) else float("nan"),
+            gap_points_at_end=float(points[-1]) if len(points) else float("nan"),
+            gap_months_at_start=float(months[0]) if len(months) else float("nan"),
+            widening_points_per_year=(bL - bT) * 365.25,
+            lead_records=[str(x) for x in names[s.L][st["rL"]]],
+            trail_records=[str(x) for x in names[s.T][st["rT"]]])
+    else:
+        details["by_criterion"] = _by_criterion(s, alpha, uncertainty, dpm)
+    return details
+
+
+def _by_criterion(s: _GapSetup, alpha: float, uncertainty: str, dpm: float) -> dict[str, Any]:
     """Central gap under each criterion (no intervals): the sensitivity users most need to see."""
     out: dict[str, Any] = {}
     for crit in CRITERIA:
         try:
-            K, _ = thresholds(caps, L, T, criterion=crit, alpha=alpha, uncertainty=uncertainty)
+            K, _ = thresholds(s.caps, s.L, s.T, criterion=crit, alpha=alpha, uncertainty=uncertainty)
         except IrtEloError:
             out[crit] = None
             continue
-        if method == "epoch-2026":
-            r = _daily_stat(c[L], rel[L], c[T], rel[T], K, days)
-            out[crit] = {"gap_months": _nanmean(r["days"] / dpm), "gap_points": _nanmean(r["points"])}
-        else:
-            r = _grid_stat(c[L], rel[L], c[T], rel[T], K, n_levels)
-            out[crit] = {"gap_months": _nanmean(r["level_days"] / dpm), "gap_points": _nanmean(r["points"])}
+        r = _procedure_stat(s, s.c, K)
+        per_unit = r["days"] if s.method == "epoch-2026" else r["level_days"]
+        out[crit] = {"gap_months": _nanmean(per_unit / dpm), "gap_points": _nanmean(r["points"])}
     return out
 
 
-def _series_frames(method: str, central: dict[str, Any], namesL: np.ndarray, namesT: np.ndarray, relL: np.ndarray,
-                   cL: np.ndarray, cT: np.ndarray, days: np.ndarray, dpm: float,
+def _series_frames(s: _GapSetup, st: dict[str, Any], dpm: float,
                    band: tuple[np.ndarray, np.ndarray] | None) -> tuple[pd.DataFrame, pd.DataFrame | None]:
-    if method == "epoch-2026":
-        ok = central["ok"]
-        s = pd.DataFrame({
-            "date": dates_from_days(days),
-            "lead_model": np.where(ok, namesL[central["lead_id"]], None),
-            "lead_capability": np.where(ok, cL[central["lead_id"]], np.nan),
-            "trail_model": np.where(ok, namesT[central["trail_id"]], None),
-            "trail_capability": np.where(ok, cT[central["trail_id"]], np.nan),
-            "gap_points": central["points"],
-            "gap_months": central["days"] / dpm,
-            "last_not_better": np.where(central["matched_id"] >= 0, namesL[np.clip(central["matched_id"], 0, None)],
-                                        None),
-            "never_matched": central["censored"],
-        })
-    elif method == "caisi":
-        s = pd.DataFrame({"date": dates_from_days(days), "lead_trend": central["lead_line"],
-                          "trail_trend": central["trail_line"], "gap_points": central["points"],
-                          "gap_months": central["days"] / dpm})
+    """The per-day series (with the sampling band when there is one) and, for 'epoch-2025', the per-level table."""
+    if s.method == "epoch-2025":
+        return _grid_frames(s, st, dpm)
+    if s.method == "epoch-2026":
+        series = _daily_series(s, st, dpm)
     else:
-        d = central["days"]
-        s = pd.DataFrame({
-            "date": dates_from_days(d),
-            "lead_model": namesL[central["day_lead_id"]] if len(d) else [],
-            "lead_capability": cL[central["day_lead_id"]] if len(d) else [],
-            "trail_model": namesT[central["day_trail_id"]] if len(d) else [],
-            "trail_capability": cT[central["day_trail_id"]] if len(d) else [],
-            "gap_points": central["points"],
-        })
-        lv = central["levels"]
-        levels = pd.DataFrame({
-            "level": lv,
-            "lead_model": namesL[central["lead_id"]],
-            "lead_date": dates_from_days(relL[central["lead_id"]]),
-            "trail_model": namesT[central["trail_id"]],
-            "trail_capability": cT[central["trail_id"]],
-            "trail_reached_level": central["reached"],
-            "gap_months": central["level_days"] / dpm,
-        })
-        return s, levels
+        series = pd.DataFrame({"date": dates_from_days(s.days), "lead_trend": st["lead_line"],
+                               "trail_trend": st["trail_line"], "gap_points": st["points"],
+                               "gap_months": st["days"] / dpm})
     if band is not None:
         (m_lo, m_hi), (p_lo, p_hi) = band
-        s["gap_points_low"], s["gap_points_high"] = p_lo, p_hi
-        s["gap_months_low"], s["gap_months_high"] = m_lo, m_hi
-    return s, None
+        series["gap_points_low"], series["gap_points_high"] = p_lo, p_hi
+        series["gap_months_low"], series["gap_months_high"] = m_lo, m_hi
+    return series, None
+
+
+def _daily_series(s: _GapSetup, st: dict[str, Any], dpm: float) -> pd.DataFrame:
+    """'epoch-2026' day by day: both groups' best models, the gaps and the leader's last not-better record."""
+    names = s.caps.frame.index.to_numpy()
+    namesL, namesT, cL, cT = names[s.L], names[s.T], s.c[s.L], s.c[s.T]
+    ok = st["ok"]
+    return pd.DataFrame({
+        "date": dates_from_days(s.days),
+        "lead_model": np.where(ok, namesL[st["lead_id"]], None),
+        "lead_capability": np.where(ok, cL[st["lead_id"]], np.nan),
+        "trail_model": np.where(ok, namesT[st["trail_id"]], None),
+        "trail_capability": np.where(ok, cT[st["trail_id"]], np.nan),
+        "gap_points": st["points"],
+        "gap_months": st["days"] / dpm,
+        "last_not_better": np.where(st["matched_id"] >= 0, namesL[np.clip(st["matched_id"], 0, None)], None),
+        "never_matched": st["censored"],
+    })
+
+
+def _grid_frames(s: _GapSetup, st: dict[str, Any], dpm: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """'epoch-2025': the vertical gap day by day and the horizontal gap level by level."""
+    names = s.caps.frame.index.to_numpy()
+    namesL, namesT, cL, cT = names[s.L], names[s.T], s.c[s.L], s.c[s.T]
+    d = st["days"]
+    series = pd.DataFrame({
+        "date": dates_from_days(d),
+        "lead_model": namesL[st["day_lead_id"]] if len(d) else [],
+        "lead_capability": cL[st["day_lead_id"]] if len(d) else [],
+        "trail_model": namesT[st["day_trail_id"]] if len(d) else [],
+        "trail_capability": cT[st["day_trail_id"]] if len(d) else [],
+        "gap_points": st["points"],
+    })
+    levels = pd.DataFrame({
+        "level": st["levels"],
+        "lead_model": namesL[st["lead_id"]],
+        "lead_date": dates_from_days(s.rel[s.L][st["lead_id"]]),
+        "trail_model": namesT[st["trail_id"]],
+        "trail_capability": cT[st["trail_id"]],
+        "trail_reached_level": st["reached"],
+        "gap_months": st["level_days"] / dpm,
+    })
+    return series, levels
+
+
+def _group_frontier(caps: Capabilities, rows: np.ndarray) -> pd.DataFrame:
+    """The frontier (running best) of the models at ``rows`` of ``caps.frame``."""
+    return frontier(caps.subset(np.isin(np.arange(len(caps.frame)), rows)), None)
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# model_lag(): the lag on one capability vector, its interval, the leader's frontier and the details
+
+
+class _Lag(NamedTuple):
+    """One model's lag on one capability vector."""
+
+    days: float  # lag in days (NaN when the leader's trend never rises)
+    points: float  # leader's best (or trend value) on the model's release day minus the model
+    matched: int  # position in L of the leader's last record not better than the model; -1 if none or 'trend'
+    censored: bool  # the leader was better from its first model on: ``days`` is a lower bound
+
+
+def _lag_stat(s: _LagSetup, v: np.ndarray, K: np.ndarray, how: str) -> _Lag:
+    """Epoch's May-2026 rule on the model's release day (``how='record'``) or CAISI's trend line (``'trend'``)."""
+    L, rel, m = s.L, s.rel, s.m
+    day = np.array([rel[m]])
+    if how == "trend":
+        r = frontier_records(rel[L], v[L])
+        a, b, _ = line_fit(rel[L][r], v[L][r])
+        if not b > 0:  # a flat or falling line never reaches the model
+            return _Lag(float("nan"), float("nan"), -1, False)
+        return _Lag(float(day[0] - (v[m] - a) / b), float(a + b * day[0] - v[m]), -1, False)
+    M = np.array([m])
+    st = _daily_stat(v[L], rel[L], v[M], rel[M], K, day)
+    return _Lag(float(st["days"][0]), float(st["points"][0]), int(st["matched_id"][0]), bool(st["censored"][0]))
+
+
+def _lag_interval(s: _LagSetup, K: np.ndarray, how: str, *, level: float, uncertainty: str, n_draws: int,
+                  seed: int, dpm: float) -> _Interval:
+    """The lag re-computed on each capability draw (leader's frontier recomputed, central thresholds kept)."""
+    if not s.caps.has_intervals:
+        return _Interval()
+    draws, draw_text = _draws(s.caps, uncertainty, n_draws, seed)
+    res = np.array([_lag_stat(s, v, K, how)[:2] for v in draws], dtype=float)
+    q = _percentiles(level)
+    return _Interval(months=_pct(res[:, 0] / dpm, q), points=_pct(res[:, 1], q),
+                     text=f"{level:.0%} percentile interval over {draw_text}; leader frontier recomputed per draw")
+
+
+def _lag_frontier(s: _LagSetup, K: np.ndarray, dpm: float) -> pd.DataFrame:
+    """The leader's frontier, flagging the records significantly better than the model (the central test)."""
+    lead_front = _group_frontier(s.caps, s.L)
+    li = {n: i for i, n in enumerate(s.caps.frame.index[s.L])}
+    vm = s.c[s.m]
+    lead_front["significantly_better"] = [bool(x - vm > K[li[n], 0]) for n, x in
+                                          zip(lead_front["model"], lead_front["capability"])]
+    lead_front["months_before_model"] = (s.rel[s.m] - _days(lead_front["release_date"])) / dpm
+    return lead_front
+
+
+def _lag_details(s: _LagSetup, lead_front: pd.DataFrame, lag: _Lag, how: str, k_text: str, *, dpm: float,
+                 unknown: str | None) -> dict[str, Any]:
+    """The model, how the lag was found, and the leader's records that bound it (or the trend's slope)."""
+    fr = s.caps.frame
+    details: dict[str, Any] = {
+        "method_description": METHOD_TEXT["model-lag"],
+        "model_capability": float(s.c[s.m]), "model_release_date": format_date(fr.loc[s.name, "release_date"]),
+        "how": how, "significance": k_text, "months": f"days / {dpm:g}",
+        "grouping": s.caps.grouping, "unknown_group_as": unknown,
+        "published": PUBLISHED["caisi"] if normalise_name(s.name) == normalise_name("DeepSeek-V4-Pro") else None,
+    }
+    g_days, rel_m = lag.days, s.rel[s.m]
+    if how == "trend":
+        L, rel, c = s.L, s.rel, s.c
+        r = frontier_records(rel[L], c[L])
+        _, b, _ = line_fit(rel[L][r], c[L][r])
+        details.update(trend_slope_per_year=b * 365.25,
+                       trend_reached_on=format_date(_ts(int(round(rel_m - g_days)))) if np.isfinite(g_days) else None)
+        return details
+    last_ok = str(fr.index[s.L][lag.matched]) if lag.matched >= 0 else None
+    recs = lead_front.set_index("model")
+    later = recs.index[recs.index.get_loc(last_ok) + 1:] if last_ok is not None else recs.index
+    first_better = next((x for x in later if recs.loc[x, "significantly_better"]), None)
+    details.update(
+        last_not_better=last_ok,
+        first_better=first_better,
+        first_better_date=format_date(recs.loc[first_better, "release_date"]) if first_better else None,
+        first_better_capability=float(recs.loc[first_better, "capability"]) if first_better else None,
+        not_better_until=format_date(_ts(rel_m - g_days)) if np.isfinite(g_days) else None)
+    if lag.censored:
+        details["note"] = (f"the {s.lead} group was significantly better than {s.name} from its first model on; "
+                           "the lag counts from the day before that model (a lower bound)")
+    return details
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Helpers
 
 
 def _check_common(level: float, dpm: float, uncertainty: str, frontier_draws: str) -> None:
@@ -829,6 +964,11 @@ def _nanpercentile_cols(x: np.ndarray, q: list[float]) -> np.ndarray:
 def _nanmean(x: np.ndarray) -> float:
     x = np.asarray(x, dtype=float)
     return float(np.nanmean(x)) if np.isfinite(x).any() else float("nan")
+
+
+def _percentiles(level: float) -> list[float]:
+    """The percentiles (0-100) bounding a central interval at ``level``."""
+    return [(1.0 - level) / 2.0 * 100.0, (1.0 + level) / 2.0 * 100.0]
 
 
 def _pct(x: np.ndarray, q: list[float]) -> tuple[float, float]:

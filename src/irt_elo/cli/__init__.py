@@ -8,11 +8,13 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from collections.abc import Sequence
 
-from irt_elo._version import version_string
+from irt_elo.cli.options import HelpFormatter
 from irt_elo.errors import IrtEloError
-from irt_elo.cli._common import HelpFormatter
+
+TYPE_CHECKING = False  # typing costs import time the --help path avoids; type checkers read the block
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 # Subcommand modules, in the order `irt-elo --help` lists them.
 COMMANDS = ("fit", "plot", "gap", "compare", "diagnose")
@@ -20,6 +22,8 @@ COMMANDS = ("fit", "plot", "gap", "compare", "diagnose")
 EPILOG = """\
 examples:
   irt-elo fit                                   # Epoch's ECI from the bundled 2026-08-11 snapshot
+  irt-elo gap                                   # Epoch's open-vs-closed gap (May-2026 procedure)
+  irt-elo compare                               # ECI vs CAISI presets, both questions, and why they differ
   irt-elo fit scores.csv --percent -o ranks.csv # your own long or wide table, scores in %
   irt-elo fit --scale elo --anchor GPT-5=1500   # same fit on an Elo scale
 
@@ -27,11 +31,25 @@ Run `irt-elo COMMAND --help` for each command's options and a worked example.
 """
 
 
+class VersionAction(argparse.Action):
+    """``--version``: the installed version, looked up only when asked (package metadata is slow to read)."""
+
+    def __init__(self, option_strings: list[str], dest: str = argparse.SUPPRESS, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS,
+                         help="show the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> None:
+        from irt_elo._version import version_string
+
+        sys.stdout.write(version_string() + "\n")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="irt-elo", formatter_class=HelpFormatter, epilog=EPILOG,
         description="Recompute AI capability indices (Epoch's ECI, CAISI's IRT-Elo) with item response theory.")
-    parser.add_argument("--version", action="version", version=version_string())
+    parser.add_argument("--version", action=VersionAction)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
         importlib.import_module(f"{__name__}.{name}").add_parser(sub)

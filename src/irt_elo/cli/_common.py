@@ -1,4 +1,8 @@
-"""Shared pieces of the command line: atomic output files, input/output checks and table printing."""
+"""What the commands share at run time: reading DATA, building the fitter the options describe, atomic output
+files, input/output checks and table printing.
+
+Imported inside each command's ``run`` (it loads pandas); the parsers use :mod:`irt_elo.cli.options` only.
+"""
 from __future__ import annotations
 
 import argparse
@@ -13,11 +17,98 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from irt_elo.core.scale import ELO_3X_PER_LOGIT, make_scale
+from irt_elo.data.detect import read_table
+from irt_elo.data.records import jsonable, records
+from irt_elo.data.table import ScoreTable
 from irt_elo.errors import IrtEloError
-from irt_elo.data.records import jsonable as _jsonable
-from irt_elo.data.records import records
 
 FIGURE_TYPES = ("png", "svg", "pdf")
+
+
+def load_table(args: argparse.Namespace) -> ScoreTable:
+    """The score table DATA names (default: the bundled Epoch ECI input), read with the input options."""
+    if args.data is None:
+        from irt_elo.data.datasets import load_epoch_eci
+
+        return load_epoch_eci()
+    return read_table(args.data, score_scale=args.score_scale, aggregate=args.aggregate, format=args.format)
+
+
+METHOD_OPTIONS = {"form": "model", "loss": "loss", "ridge": "ridge", "penalty": "penalty",
+                  "anchor_benchmark": "anchor_benchmark", "min_benchmarks": "min_benchmarks", "since": "since",
+                  "until": "until", "start_seed": "random_state"}  # option -> Fitter argument
+
+
+def fitter_from_args(args: argparse.Namespace) -> Any:
+    """The :class:`~irt_elo.fit.Fitter` the method and scale options describe (every command that fits)."""
+    from irt_elo.fit.fitter import Fitter
+
+    preset = one_preset(args) or ("eci" if args.data is None else "default")
+    overrides: dict[str, Any] = {}
+    for opt, arg in METHOD_OPTIONS.items():
+        v = getattr(args, opt, None)
+        if v is not None:
+            overrides[arg] = v
+    prec = getattr(args, "precision", None)
+    if prec is not None:
+        if prec not in ("common", "benchmark"):
+            try:
+                prec = float(prec)
+            except ValueError:
+                raise IrtEloError(f"--precision {prec!r}: use 'common', 'benchmark' or a positive number") from None
+        overrides["precision"] = prec
+    if getattr(args, "benchmarks", None):
+        overrides["benchmarks"] = [b.strip() for b in args.benchmarks.split(",") if b.strip()]
+    scale = scale_from_args(args)
+    if scale is not None:
+        overrides["scale"] = scale
+    return Fitter.from_preset(preset, **overrides)
+
+
+def one_preset(args: argparse.Namespace) -> str | None:
+    """The one ``--preset`` of a command that fits one method (None when not given)."""
+    presets = getattr(args, "preset", None) or []
+    if len(presets) > 1:
+        raise IrtEloError(f"--preset given {len(presets)} times ({', '.join(presets)}); this command fits one "
+                          "method (`irt-elo compare` takes several)")
+    return presets[0] if presets else None
+
+
+def scale_from_args(args: argparse.Namespace) -> Any:
+    """The scale spec of ``--scale/--anchor/--points-per-logit/--elo-3x``; None when none is given."""
+    ppl_opt, elo_3x = getattr(args, "points_per_logit", None), getattr(args, "elo_3x", False)
+    if not (getattr(args, "scale", None) or getattr(args, "anchor", None) or ppl_opt or elo_3x):
+        return None
+    kind = args.scale or ("elo" if (ppl_opt or elo_3x) else None)
+    if kind is None:
+        raise IrtEloError("--anchor needs --scale eci or --scale elo")
+    if kind != "elo" and (ppl_opt or elo_3x):
+        raise IrtEloError("--points-per-logit / --elo-3x only apply to --scale elo")
+    return make_scale(kind, args.anchor, points_per_logit=ELO_3X_PER_LOGIT if elo_3x else ppl_opt)
+
+
+def check_level(level: float) -> None:
+    if not 0.0 < level < 1.0:
+        raise IrtEloError(f"--ci-level {level:g}: give a level strictly between 0 and 1, e.g. 0.90")
+
+
+def check_bootstrap(n: int | None) -> int:
+    """The number of bootstrap draws, 0 for none; 1 or a negative number is an error."""
+    n = n or 0
+    if n < 0 or n == 1:
+        raise IrtEloError(f"--bootstrap {n}: give the number of draws, at least 2 (Epoch uses 500), or 0")
+    return n
+
+
+def check_jobs(jobs: int) -> None:
+    if jobs == 0:
+        raise IrtEloError("--jobs must be a non-zero integer (-1: all cores)")
+
+
+def figure_path(args: argparse.Namespace) -> str:
+    """The figure file of a plot kind: ``-o``, else the kind's default name."""
+    return args.output or args.default_output
 
 
 def check_outputs(*paths: str | os.PathLike | None, inputs: Sequence[str | os.PathLike | None] = ()) -> None:
@@ -79,13 +170,8 @@ def atomic_write(path: str | os.PathLike, write: Callable[[Path], None], *, inpu
     return out
 
 
-def frame_records(df: pd.DataFrame) -> list[dict[str, Any]]:
-    """DataFrame rows as JSON-ready dicts (dates as YYYY-MM-DD, NaN/NA as null)."""
-    return records(df)
-
-
 def dumps(obj: Any) -> str:
-    return json.dumps(_jsonable(obj), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(jsonable(obj), indent=2, ensure_ascii=False) + "\n"
 
 
 def write_frame(df: pd.DataFrame, path: str | os.PathLike, *, meta: dict[str, Any] | None = None,
@@ -93,7 +179,7 @@ def write_frame(df: pd.DataFrame, path: str | os.PathLike, *, meta: dict[str, An
     """Write a table atomically as CSV (by default) or JSON (``.json``: ``{"meta": ..., key: [rows]}``)."""
     out = Path(path)
     if out.suffix.lower() == ".json":
-        text = dumps({"meta": meta or {}, key: frame_records(df)})
+        text = dumps({"meta": meta or {}, key: records(df)})
     else:
         text = df.to_csv(index=False, date_format="%Y-%m-%d", float_format=None, lineterminator="\n")
     return atomic_write(out, lambda p: p.write_text(text, encoding="utf-8"), inputs=inputs)
@@ -132,15 +218,6 @@ def format_table(df: pd.DataFrame, floats: dict[str, str] | None = None, max_wid
     return "\n".join([fmt([str(c) for c in cols]), fmt(["-" * w for w in widths])] + [fmt(r) for r in cells])
 
 
-class HelpFormatter(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):
-    """Keep the worked examples' line breaks and show defaults (but not an uninformative None or False)."""
-
-    def _get_help_string(self, action: argparse.Action) -> str | None:
-        if action.default is None or action.default is False:
-            return action.help
-        return super()._get_help_string(action)
-
-
 def save_figure(fig: Any, path: str | os.PathLike, *, dpi: int = 150,
                 inputs: Sequence[str | os.PathLike] = ()) -> Path:
     """Save a matplotlib figure atomically; the format follows the suffix (.png, .svg, .pdf)."""
@@ -165,3 +242,8 @@ def _fixed_metadata(fmt: str) -> dict[str, Any]:
     if fmt == "svg":
         return {"Date": None, "Creator": None}
     return {"CreationDate": None, "Creator": None, "Producer": None}
+
+
+__all__ = ["load_table", "fitter_from_args", "one_preset", "scale_from_args", "check_level", "check_bootstrap", "check_jobs",
+           "figure_path", "check_outputs", "check_figure_path", "atomic_write", "dumps", "write_frame", "write_json",
+           "format_table", "save_figure", "FIGURE_TYPES", "METHOD_OPTIONS"]

@@ -2,22 +2,21 @@
 from __future__ import annotations
 
 import argparse
-import math
-from dataclasses import replace
-from typing import Any
 
-import pandas as pd
-
+from irt_elo.cli import options as opt
 from irt_elo.errors import IrtEloError, did_you_mean
-from irt_elo.cli._common import (HelpFormatter, check_figure_path, check_outputs, format_table, save_figure,
-    write_frame, write_json)
-from irt_elo.cli._data_args import add_data_arguments, load_table
+
+TYPE_CHECKING = False  # typing costs import time the --help path avoids; type checkers read the block
+if TYPE_CHECKING:
+    from typing import Any
 
 EXAMPLES = """\
 examples:
   # Both presets, both questions (Epoch's average open-frontier lag, CAISI's DeepSeek-V4-Pro lag), and the
   # one-choice-at-a-time decomposition from the ECI headline to the CAISI headline:
   irt-elo compare
+  # The same numbers as `irt-elo gap --preset eci` (Epoch's procedure); --uncertainty draws for the paired test:
+  irt-elo compare --uncertainty draws
   # Save everything as JSON (one object per preset with the same gap keys as `irt-elo gap`):
   irt-elo compare -o compare.json --decomposition-out steps.csv
   # Add benchmark-choice robustness (200 random 9-benchmark subsets, leave-one-out) and the harness control:
@@ -31,50 +30,58 @@ def add_parser(sub: Any) -> None:
     p = sub.add_parser("compare", help="ECI vs CAISI headline gaps side by side, and what moves one to the other",
                        description="Fit each preset to the same data, answer Epoch's question (average lag of the "
                                    "best open model) and CAISI's (one named model's lag) with bootstrap intervals, "
-                                   "and decompose the difference one method choice at a time.",
-                       epilog=EXAMPLES, formatter_class=HelpFormatter)
-    add_data_arguments(p)
+                                   "and decompose the difference one method choice at a time. Each question is "
+                                   "answered as `irt-elo gap` answers it on the same fit (Epoch's procedure: "
+                                   "independent CI-derived sigmas, unless --uncertainty draws).",
+                       epilog=EXAMPLES, formatter_class=opt.HelpFormatter)
+    opt.add_data(p)
     add_method_arguments(p)
     a = p.add_argument_group("analyses")
     a.add_argument("--no-decomposition", action="store_true", help="skip the one-choice-at-a-time decomposition")
-    a.add_argument("--subsets", type=int, default=0, metavar="N",
-                   help="also refit each preset on N random benchmark subsets (0: skip)")
-    a.add_argument("--k", type=int, default=9, help="benchmarks per random subset (CAISI: 9)")
-    a.add_argument("--pool", choices=("recent", "all"), default="recent",
-                   help="draw subsets from benchmarks with >= 5 models released since 2025-06-01, or from all")
-    a.add_argument("--any-subset", action="store_true",
-                   help="do not require the named model to keep enough benchmarks in each subset")
+    add_subset_arguments(a, subsets="also refit each preset on N random benchmark subsets (default: none)")
     a.add_argument("--loo", action="store_true", help="also leave each benchmark out in turn")
     a.add_argument("--harness", action="store_true",
                    help="also the harness control: gaps by evaluation source and with a per-source offset")
     a.add_argument("--caisi-table", action="store_true",
                    help="also fit CAISI's published 4-model table and compare with CAISI's Elo")
-    o = p.add_argument_group("output")
-    o.add_argument("-o", "--output", metavar="OUT.json", help="write all results as JSON")
-    o.add_argument("--decomposition-out", metavar="OUT.csv", help="write the decomposition table (.csv or .json)")
-    o.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    o = opt.add_output(p, output="write all results as JSON")
+    o.add_argument("--decomposition-out", metavar="OUT", help="write the decomposition table (.csv or .json)")
     p.set_defaults(run=run)
+
+
+MODEL_HELP = "the named model of CAISI's question (default: DeepSeek-V4-Pro)"
 
 
 def add_method_arguments(p: argparse.ArgumentParser) -> None:
     m = p.add_argument_group("method")
-    m.add_argument("--preset", action="append", metavar="NAME",
-                   help="preset to compare; repeat (default: --preset eci --preset caisi)")
-    m.add_argument("--model", default="DeepSeek-V4-Pro", metavar="NAME",
-                   help="the named model of CAISI's question")
+    opt.add_preset(m, help="preset to fit and compare; repeat for several (default: eci and caisi)")
+    opt.add_model(m, MODEL_HELP)
     m.add_argument("--sources", choices=("all", "uniform", "reported"), default="all",
-                   help="evaluations used: all, Epoch's own uniform-harness runs, or reported ones")
+                   help="evaluations to use: all, Epoch's own runs (uniform harness), or reported scores")
     m.add_argument("--common-models", action="store_true",
-                   help="answer the questions only on the models every preset fitted")
+                   help="answer the questions on the models every preset fitted")
     m.add_argument("--elo-3x", action="store_true",
-                   help="caisi preset: exactly 3x odds per 200 Elo points (182.0/logit) instead of 400/ln 10")
-    u = p.add_argument_group("uncertainty")
-    u.add_argument("--bootstrap", type=int, default=100, metavar="N",
-                   help="bootstrap draws per fit for the intervals (0: none; then only point criteria work)")
-    u.add_argument("--level", type=float, default=0.90, help="interval level")
-    u.add_argument("--seed", type=int, default=12345, help="seed of the bootstrap and the subsets")
-    u.add_argument("--jobs", type=int, default=1, metavar="N", help="parallel worker processes (-1: all cores)")
-    u.add_argument("--scheduler", metavar="ADDRESS", help="run refits on this Dask scheduler (tcp://host:8786)")
+                   help="Elo with exactly 3x odds per 200 points (182.0/logit) for the caisi preset")
+    opt.add_uncertainty(p, bootstrap=f"bootstrap draws per fit (default {opt.REFIT_BOOTSTRAP}; 0 = none: every "
+                                     "question then uses the point criterion)", test=True)
+
+
+def add_subset_arguments(g: Any, *, subsets: str) -> None:
+    g.add_argument("--subsets", type=int, metavar="N", help=subsets)
+    g.add_argument("--k", type=int, default=9, help="benchmarks per random subset (CAISI: 9)")
+    g.add_argument("--pool", choices=("recent", "all"), default="recent",
+                   help="draw subsets from benchmarks with >= 5 models released since 2025-06-01, or from all")
+    g.add_argument("--any-subset", action="store_true",
+                   help="do not require the named model to keep enough benchmarks in each subset")
+
+
+def resolve(args: argparse.Namespace) -> None:
+    """Fill in the defaults that depend on the command: the model, the bootstrap draws."""
+    from irt_elo.analysis.compare import CAISI_MODEL
+
+    args.model = args.model or CAISI_MODEL
+    if hasattr(args, "bootstrap"):
+        args.bootstrap = opt.REFIT_BOOTSTRAP if args.bootstrap is None else args.bootstrap
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -100,12 +107,13 @@ def check_model(table: Any, name: str) -> None:
 
 
 def check_common(args: argparse.Namespace) -> None:
-    if args.bootstrap < 0 or args.bootstrap == 1:
-        raise IrtEloError(f"--bootstrap must be 0 or at least 2, not {args.bootstrap}")
-    if not 0 < args.level < 1:
-        raise IrtEloError(f"--level must lie strictly between 0 and 1, not {args.level}")
-    if args.jobs == 0:
-        raise IrtEloError("--jobs must be a non-zero integer (-1: all cores)")
+    from irt_elo.cli._common import check_bootstrap, check_jobs, check_level
+
+    check_bootstrap(args.bootstrap)
+    check_level(args.level)
+    check_jobs(args.jobs)
+    if args.uncertainty == "draws" and not args.bootstrap:
+        raise IrtEloError("--uncertainty draws needs bootstrap draws; give --bootstrap N (N >= 2)")
 
 
 def check_subset_size(table: Any, specs: list[Any], k: int, pool: str) -> None:
@@ -123,21 +131,41 @@ def check_subset_size(table: Any, specs: list[Any], k: int, pool: str) -> None:
 
 def decomposition_steps(args: argparse.Namespace, specs: list[Any]) -> list[Any]:
     """The eci -> caisi path for the options; without a bootstrap every question uses the point criterion."""
+    from dataclasses import replace
+
     from irt_elo.analysis.compare import MethodSpec, default_steps
 
     caisi_like = next((s for s in specs if s.preset == "caisi"), MethodSpec("caisi"))
-    steps = default_steps(args.model, end=MethodSpec("caisi", caisi_like.overrides), sources=args.sources)
+    steps = default_steps(args.model, end=MethodSpec("caisi", caisi_like.overrides), sources=args.sources,
+                          uncertainty=args.uncertainty, test_step=bool(args.bootstrap))
     if not args.bootstrap:
         steps = [replace(s, question=s.question.with_(criterion="point")) for s in steps]
     return steps
 
 
-def questions_for(model: str, n_boot: int) -> tuple[Any, ...]:
+def questions_for(model: str, n_boot: int, uncertainty: str = "sigma") -> tuple[Any, ...]:
     from irt_elo.analysis.compare import CAISI_QUESTION, EPOCH_QUESTION
 
     q_epoch = EPOCH_QUESTION if n_boot else EPOCH_QUESTION.with_(criterion="point")
-    return (q_epoch, CAISI_QUESTION.with_(model=model, label=f"months {model} lags the closed US frontier "
-                                                             "(CAISI's question)"))
+    q_caisi = CAISI_QUESTION.with_(model=model, label=f"months {model} lags the closed US frontier (CAISI's question)")
+    return tuple(q.with_(uncertainty=uncertainty) for q in (q_epoch, q_caisi))
+
+
+def published_scores(questions: tuple[Any, ...], args: argparse.Namespace) -> dict[str, Any]:
+    """Each question answered on the bundled release's published capabilities and intervals (no refit), exactly as
+    `irt-elo gap` answers it by default: one result dict per question (or its error)."""
+    from irt_elo.analysis.capabilities import Capabilities
+    from irt_elo.data.bundled import bundled_path
+    from irt_elo.data.datasets import LATEST_ECI
+
+    caps = Capabilities.from_scores(bundled_path(f"epoch_eci_{LATEST_ECI}/eci_scores.csv"))
+    out: dict[str, Any] = {}
+    for q in questions:
+        try:
+            out[q.key] = q.answer(caps, level=args.level, seed=args.seed).to_dict()
+        except IrtEloError as e:
+            out[q.key] = {"error": str(e)}
+    return out
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -145,6 +173,8 @@ def questions_for(model: str, n_boot: int) -> tuple[Any, ...]:
 
 
 def _ci(v: float, lo: float, hi: float, fmt: str = ".1f") -> str:
+    import math
+
     if v is None or not math.isfinite(v):
         return "n/a"
     s = format(v, fmt)
@@ -153,7 +183,11 @@ def _ci(v: float, lo: float, hi: float, fmt: str = ".1f") -> str:
     return s
 
 
-def headline_table(frame: pd.DataFrame) -> str:
+def headline_table(frame: Any) -> str:
+    import pandas as pd
+
+    from irt_elo.cli._common import format_table
+
     rows = []
     for _, r in frame.iterrows():
         rows.append({"preset": r["preset"], "question": r["question"] + (" *" if r.get("headline") else ""),
@@ -167,7 +201,25 @@ def headline_table(frame: pd.DataFrame) -> str:
     return format_table(pd.DataFrame(rows), max_width=60)
 
 
-def decomposition_table(frame: pd.DataFrame) -> str:
+def published_table(results: dict[str, Any]) -> str:
+    import pandas as pd
+
+    from irt_elo.cli._common import format_table
+
+    rows = [{"question": k, "criterion": r.get("criterion") or "",
+             "months": _ci(r.get("gap_months"), r.get("gap_months_low"), r.get("gap_months_high")),
+             "points": _ci(r.get("gap_points"), r.get("gap_points_low"), r.get("gap_points_high")),
+             "scale": r.get("scale") or "", "note": r.get("error") or ""} for k, r in results.items()]
+    return format_table(pd.DataFrame(rows), max_width=60)
+
+
+def decomposition_table(frame: Any) -> str:
+    import math
+
+    import pandas as pd
+
+    from irt_elo.cli._common import format_table
+
     rows = []
     for _, r in frame.iterrows():
         d = r["delta_months"]
@@ -184,13 +236,21 @@ def run(args: argparse.Namespace) -> int:
     from irt_elo.analysis.compare import caisi_table_elo, compare, decompose
     from irt_elo.analysis.harness import harness_control
     from irt_elo.analysis.robustness import leave_one_out, subset_gaps
+    from irt_elo.cli._common import (
+        check_outputs,
+        format_table,
+        load_table,
+        write_frame,
+        write_json,
+    )
 
+    resolve(args)
     check_common(args)
     inputs = [args.data] if args.data else []
     check_outputs(args.output, args.decomposition_out, inputs=inputs)
     specs = specs_from_args(args)
-    if args.subsets < 0:
-        raise IrtEloError(f"--subsets must be >= 0, not {args.subsets}")
+    if args.subsets is not None and args.subsets < 1:
+        raise IrtEloError(f"--subsets must be at least 1, not {args.subsets}")
     if not args.no_decomposition and not {"eci", "caisi"} <= {s.preset for s in specs}:
         raise IrtEloError("the decomposition runs from the eci preset to the caisi preset; include both "
                           "(--preset eci --preset caisi) or pass --no-decomposition")
@@ -200,18 +260,25 @@ def run(args: argparse.Namespace) -> int:
         check_subset_size(table, specs, args.k, args.pool)
     n_boot = args.bootstrap
     run_kw = dict(seed=args.seed, level=args.level, n_jobs=args.jobs, scheduler=args.scheduler)
-    questions = questions_for(args.model, n_boot)
+    questions = questions_for(args.model, n_boot, args.uncertainty)
     comp = compare(table, specs, questions, n_boot=n_boot, common_models=args.common_models, **run_kw)
     out: dict[str, Any] = comp.to_dict()
     say = (lambda *a: None) if args.quiet else print
-    say(f"Headline gaps on {table.name} ({n_boot} bootstrap draws per fit, {args.level:.0%} intervals; "
-        "* = the preset's own headline question)")
+    test = ("independent CI-derived sigmas (Epoch's procedure, as `irt-elo gap`)" if args.uncertainty == "sigma"
+            else "paired bootstrap draws")
+    say(f"Headline gaps on {table.name} ({n_boot} bootstrap draws per fit, {args.level:.0%} intervals, catch-up "
+        f"test on {test}; * = the preset's own headline question)")
     for q in questions:
         say(f"  {q.key}: {q.label}; caught up = {q.criterion}")
     say(headline_table(comp.to_frame()))
     for r in comp.results:
         if r.notes:
             say(f"  {r.spec.name}: " + "; ".join(r.notes))
+    if args.data is None:
+        out["published_scores"] = published_scores(questions, args)
+        say("")
+        say("The same questions on Epoch's published scores (what `irt-elo gap` answers without options):")
+        say(published_table(out["published_scores"]))
 
     dec = None
     if not args.no_decomposition:
@@ -296,45 +363,51 @@ PLOT_EXAMPLES = {
 
 
 def add_plot_arguments(p: argparse.ArgumentParser, kind: str) -> None:
-    from irt_elo.cli.plot import add_figure_output
-
-    add_data_arguments(p)
+    opt.add_data(p)
     if kind == "compare":
         add_method_arguments(p)
-        add_figure_output(p, "waterfall.png")
-    else:
-        g = p.add_argument_group("method")
-        g.add_argument("--preset", default="caisi", help="preset refitted on each subset")
-        g.add_argument("--model", default="DeepSeek-V4-Pro", metavar="NAME",
-                       help="the named model of CAISI's question (kept in every subset)")
-        g.add_argument("--subsets", type=int, default=200, metavar="N", help="number of random subsets")
-        g.add_argument("--k", type=int, default=9, help="benchmarks per subset (CAISI: 9)")
-        g.add_argument("--pool", choices=("recent", "all"), default="recent", help="benchmarks to draw from")
-        g.add_argument("--any-subset", action="store_true", help="do not require the named model in each subset")
-        g.add_argument("--seed", type=int, default=12345,
-                       help="seed of the subsets (the same default as `irt-elo compare --subsets`)")
-        g.add_argument("--jobs", type=int, default=1, metavar="N", help="parallel worker processes (-1: all cores)")
-        g.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address")
-        add_figure_output(p, "subsets.png")
+        opt.add_figure_output(p, "waterfall.png")
+        return
+    g = p.add_argument_group("method")
+    opt.add_preset(g, help="preset refitted on each subset (default: caisi)")
+    opt.add_model(g, MODEL_HELP + "; kept in every subset")
+    add_subset_arguments(g, subsets=f"number of random subsets (default: {PLOT_SUBSETS})")
+    u = p.add_argument_group("uncertainty")
+    opt.add_seed(u)
+    opt.add_workers(u)
+    opt.add_figure_output(p, "subsets.png")
+
+
+PLOT_SUBSETS = 200
 
 
 def run_plot(args: argparse.Namespace) -> int:
     import matplotlib
 
-    matplotlib.use("Agg")
+    from irt_elo.cli._common import (
+        check_figure_path,
+        figure_path,
+        load_table,
+        save_figure,
+    )
     from irt_elo.plots.compare import plot_subsets, plot_waterfall
 
+    matplotlib.use("Agg")
+    resolve(args)
     inputs = [args.data] if args.data else []
-    check_figure_path(args.output, inputs=inputs)
+    check_figure_path(figure_path(args), inputs=inputs)
     if args.kind == "compare":
         check_common(args)
         specs = specs_from_args(args)
     else:
         from irt_elo.analysis.compare import MethodSpec
 
+        args.subsets = PLOT_SUBSETS if args.subsets is None else args.subsets
         if args.subsets < 1:
             raise IrtEloError(f"--subsets must be at least 1, not {args.subsets}")
-        specs = [MethodSpec(args.preset)]
+        from irt_elo.cli._common import one_preset
+
+        specs = [MethodSpec(one_preset(args) or "caisi")]
     table = load_table(args)
     check_model(table, args.model)
     if args.kind == "compare":
@@ -352,6 +425,6 @@ def run_plot(args: argparse.Namespace) -> int:
                          require_model=None if args.any_subset else args.model, n_jobs=args.jobs,
                          scheduler=args.scheduler)
         fig = plot_subsets(sr)
-    out = save_figure(fig, args.output, inputs=inputs)
+    out = save_figure(fig, figure_path(args), inputs=inputs)
     print(f"wrote {out}")
     return 0

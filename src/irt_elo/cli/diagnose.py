@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
 
+from irt_elo.cli import options as opt
 from irt_elo.errors import IrtEloError
-from irt_elo.cli._common import HelpFormatter, check_figure_path, check_outputs, format_table, write_json
-from irt_elo.cli._data_args import add_data_arguments, load_table
-from irt_elo.cli.fit import add_method_arguments, fitter_from_args
+
+TYPE_CHECKING = False  # typing costs import time the --help path avoids; type checkers read the block
+if TYPE_CHECKING:
+    from typing import Any
 
 EXAMPLES = """\
 examples:
@@ -33,46 +34,52 @@ def add_parser(sub: Any) -> None:
     p = sub.add_parser("diagnose", help="fit statistics, warnings and cross-validation of the model form",
                        description="Fit the capability model, list the worst-fitting benchmarks and models, warn "
                                    "about thin or saturated data, and cross-validate model forms.",
-                       epilog=EXAMPLES, formatter_class=HelpFormatter)
-    add_data_arguments(p)
-    m = add_method_arguments(p)
-    m.add_argument("--seed", type=int, default=0, help="seed of the cross-validation folds")
+                       epilog=EXAMPLES, formatter_class=opt.HelpFormatter)
+    opt.add_data(p)
+    opt.add_method(p, old_model_option=True)
     d = p.add_argument_group("diagnostics")
     d.add_argument("--cv", type=int, default=5, metavar="K", help="cross-validation folds (0 = skip)")
-    d.add_argument("--jobs", type=int, default=1, metavar="N",
-                   help="parallel worker processes for the folds (-1: all cores)")
     d.add_argument("--few-benchmarks", type=int, default=5, help="warn about models fitted on fewer benchmarks")
     d.add_argument("--saturated", type=float, default=0.5, metavar="SHARE",
                    help="warn about benchmarks with at least this share of scores >= 0.9")
     d.add_argument("--misfit", type=float, default=2.0, help="warn when infit or outfit exceeds this")
-    o = p.add_argument_group("output")
-    o.add_argument("-o", "--output", metavar="OUT.json", help="write everything as JSON")
-    o.add_argument("--top", type=int, default=10, help="rows per worst-fitting list")
-    o.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
-    p.set_defaults(run=run, scale=None, anchor=None, points_per_logit=None, elo_3x=False)
+    u = p.add_argument_group("uncertainty")
+    u.add_argument("--seed", type=int, default=opt.DEFAULT_SEED, help="seed of every random draw: here the "
+                                                                       "cross-validation folds")
+    opt.add_workers(u)
+    opt.add_output(p, output="write everything as JSON", top=True)
+    p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from irt_elo.analysis.diagnostics import cross_validate, cv_candidates, diagnose
+    from irt_elo.cli._common import (
+        check_jobs,
+        check_outputs,
+        fitter_from_args,
+        load_table,
+        write_json,
+    )
 
     if args.cv != 0 and args.cv < 2:
         raise IrtEloError(f"--cv {args.cv}: use 0 (no cross-validation) or at least 2 folds")
-    if args.top < 1:
-        raise IrtEloError("--top must be at least 1")
+    if args.top < 0:
+        raise IrtEloError("--top must be 0 (all rows) or more")
     if args.output and not str(args.output).lower().endswith(".json"):
         raise IrtEloError(f"{args.output}: diagnose writes JSON; give a file name ending in .json")
+    check_jobs(args.jobs)
     check_outputs(args.output, inputs=[args.data] if args.data else [])
     table = load_table(args)
-    seed, args.seed = args.seed, None  # --seed is the fold seed here, not the start of the fit
+    seed = args.seed
     fitter = fitter_from_args(args)
     fitter.fit(table)
     diag = diagnose(fitter, few_benchmarks=args.few_benchmarks, saturated_share=args.saturated, misfit=args.misfit)
     cv = None
     if args.cv:
         cv = cross_validate(table, cv_candidates(fitter, table), n_folds=args.cv, random_state=seed,
-                            n_jobs=args.jobs, progress=not args.quiet and sys.stderr.isatty())
+                            n_jobs=args.jobs, scheduler=args.scheduler, progress=not args.quiet and sys.stderr.isatty())
     if args.output:
-        out = {"meta": _meta(fitter, args, seed), **diag.to_dict(top=args.top),
+        out = {"meta": _meta(fitter, args, seed), **diag.to_dict(top=all_rows(diag, args.top)),
                "cv": cv.table.to_dict(orient="records") if cv is not None else None}
         write_json(out, args.output, inputs=[args.data] if args.data else [])
     if not args.quiet:
@@ -86,8 +93,16 @@ def _meta(fitter: Any, args: argparse.Namespace, seed: int) -> dict[str, Any]:
             "saturated_share": args.saturated, "misfit": args.misfit}
 
 
+def all_rows(diag: Any, top: int) -> int:
+    """``--top`` as a row count: 0 means every row."""
+    return top or max(len(diag.models), len(diag.benchmarks), len(diag.warnings), 1)
+
+
 def report(fitter: Any, diag: Any, cv: Any, top: int) -> str:
-    """The terminal report (also used by notebooks that want the same text)."""
+    """The terminal report (also used by notebooks that want the same text); ``top`` rows per list, 0 = all."""
+    from irt_elo.cli._common import format_table
+
+    top = all_rows(diag, top)
     o = diag.overall
     lines = [f"{fitter.name} fit of {fitter.table_.name}: {o['n_models']} models x {o['n_benchmarks']} benchmarks, "
              f"{o['n_obs']} scores; {o['link']} link, {o['model'].upper()}, {o['loss']}"
@@ -127,20 +142,19 @@ PLOT_EXAMPLES = {
 
 
 def add_plot_arguments(p: argparse.ArgumentParser, kind: str) -> None:
-    """Options of ``irt-elo plot items|information|fit``: the data, a preset, and what to draw."""
-    from irt_elo.cli.plot import add_figure_output
-
-    add_data_arguments(p)
-    p.add_argument("--preset", help="method preset (default: eci for bundled data, 'default' otherwise)")
+    """Options of ``irt-elo plot items|information|fit``: the data, the fit options, and what to draw."""
+    opt.add_data(p)
     if kind in ("items", "information"):
-        p.add_argument("--benchmarks", dest="plot_benchmarks", metavar="A,B,...",
+        opt.add_method(p, subset=False)
+        p.add_argument("--show", metavar="A,B,...",
                        help="comma-separated benchmarks to draw (default: the most-observed ones)")
+        p.add_argument("--benchmarks", dest="show", action=opt.Deprecated, new="--show")
     else:
+        opt.add_method(p)
         p.add_argument("--what", choices=("benchmarks", "models"), default="benchmarks", help="rows to rank")
         p.add_argument("--stat", choices=("infit", "outfit", "rmse"), default="infit", help="statistic to draw")
-        p.add_argument("--top", type=int, default=20, help="rows to draw")
-    p.set_defaults(scale=None, anchor=None, points_per_logit=None, elo_3x=False)
-    add_figure_output(p, f"{kind}.png")
+        p.add_argument("--top", type=int, default=opt.DEFAULT_TOP, help="rows to draw")
+    opt.add_figure_output(p, f"{kind}.png")
 
 
 def run_plot(args: argparse.Namespace) -> int:
@@ -148,14 +162,25 @@ def run_plot(args: argparse.Namespace) -> int:
 
     matplotlib.use("Agg")
     from irt_elo.analysis.diagnostics import diagnose
-    from irt_elo.plots.diagnostics import plot_fit_statistics, plot_information, plot_item_curves
-    from irt_elo.cli._common import save_figure
+    from irt_elo.cli._common import (
+        check_figure_path,
+        figure_path,
+        fitter_from_args,
+        load_table,
+        save_figure,
+    )
+    from irt_elo.plots.diagnostics import (
+        plot_fit_statistics,
+        plot_information,
+        plot_item_curves,
+    )
 
-    check_figure_path(args.output, inputs=[args.data] if args.data else [])
+    inputs = [args.data] if args.data else []
+    check_figure_path(figure_path(args), inputs=inputs)
     if args.kind == "fit" and args.top < 1:
         raise IrtEloError("--top must be at least 1")
     fitter = fitter_from_args(args).fit(load_table(args))
-    chosen = getattr(args, "plot_benchmarks", None)
+    chosen = getattr(args, "show", None)
     names = [b.strip() for b in chosen.split(",") if b.strip()] if chosen else None
     if names:
         fitter.table_.filter(benchmarks=names)  # unknown names: one-line error with close matches
@@ -166,6 +191,6 @@ def run_plot(args: argparse.Namespace) -> int:
     else:
         fig = plot_fit_statistics(diagnose(fitter), what=args.what, stat=args.stat, top=args.top,
                                   data=f"{fitter.name} fit of {fitter.table_.name}")
-    out = save_figure(fig, args.output, inputs=[args.data] if args.data else [])
+    out = save_figure(fig, figure_path(args), inputs=inputs)
     print(f"wrote {out}")
     return 0

@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
 
-from irt_elo.errors import IrtEloError
-from irt_elo.core.scale import ELO_3X_PER_LOGIT, make_scale
-from irt_elo.cli._common import (HelpFormatter, check_figure_path, check_outputs, format_table, save_figure,
-    write_frame)
-from irt_elo.cli._data_args import add_data_arguments, load_table
+from irt_elo.cli import options as opt
+
+TYPE_CHECKING = False  # typing costs import time the --help path avoids; type checkers read the block
+if TYPE_CHECKING:
+    from typing import Any
 
 EXAMPLES = """\
 examples:
@@ -24,7 +23,7 @@ examples:
   # Epoch's 90% bootstrap intervals (500 draws, seed 12345), adds ci_low/ci_high columns:
   irt-elo fit --bootstrap 500 --seed 12345 -o eci_ci.csv
   # ... on a Dask cluster, 95% intervals, plus Hessian standard errors:
-  irt-elo fit --bootstrap 500 --level 0.95 --scheduler tcp://10.0.0.5:8786 --se
+  irt-elo fit --bootstrap 500 --ci-level 0.95 --scheduler tcp://10.0.0.5:8786 --se
 """
 
 
@@ -32,96 +31,33 @@ def add_parser(sub: Any) -> None:
     p = sub.add_parser("fit", help="fit the capability model and print the ranked table",
                        description="Fit the 2PL/1PL capability model to a model x benchmark score table and print "
                                    "models ranked by capability.",
-                       epilog=EXAMPLES, formatter_class=HelpFormatter)
-    add_data_arguments(p)
-    m = add_method_arguments(p)
-    m.add_argument("--penalty", choices=("l2", "log_slope", "none"), help="ridge penalty form")
-    m.add_argument("--anchor-benchmark", help="benchmark held at difficulty 0 and slope 1")
-    m.add_argument("--until", help="keep models released on or before this date (YYYY-MM-DD)")
-    m.add_argument("--benchmarks", help="comma-separated benchmark subset")
-    m.add_argument("--seed", type=int, help="seed of every random step: the start values (default: the "
-                                            "preset's, 42 for eci) and the bootstrap draws (default 12345)")
-    s = p.add_argument_group("scale")
-    s.add_argument("--scale", choices=("eci", "elo", "logit"),
-                   help="output scale (default: the preset's; ECI for 'eci', logit for 'default')")
-    s.add_argument("--anchor", action="append", metavar="NAME=VALUE",
-                   help="scale anchor; twice for eci (default Claude 3.5 Sonnet=130, GPT-5=150), once for elo")
-    pp = s.add_mutually_exclusive_group()
-    pp.add_argument("--points-per-logit", type=float, help="Elo points per logit (default 400/ln 10 = 173.7)")
-    pp.add_argument("--elo-3x", action="store_true", help="Elo with exactly 3x odds per 200 points (182.0/logit)")
-    u = p.add_argument_group("uncertainty")
-    u.add_argument("--bootstrap", type=int, default=0, metavar="N",
-                   help="bootstrap draws (Epoch: 500): adds ci_low/ci_high percentile intervals; 0 = none")
-    u.add_argument("--level", type=float, default=0.90, help="interval level")
-    u.add_argument("--jobs", "--n-jobs", dest="jobs", type=int, default=-1, metavar="N",
-                   help="local worker processes for the bootstrap (-1: all cores)")
-    u.add_argument("--scheduler", metavar="ADDRESS",
-                   help="run the bootstrap on this Dask scheduler (e.g. tcp://host:8786); needs irt-elo[dask]")
+                       epilog=EXAMPLES, formatter_class=opt.HelpFormatter)
+    opt.add_data(p)
+    m = opt.add_method(p, old_model_option=True)
+    opt.add_data_level(m)
+    opt.add_scale(p)
+    u = opt.add_uncertainty(p, bootstrap="bootstrap draws (Epoch: 500): adds ci_low/ci_high percentile intervals; "
+                                          "default: none", old_level_option=False)
     u.add_argument("--se", action="store_true", help="add Hessian (observed-information) standard errors")
-    o = p.add_argument_group("output")
-    o.add_argument("-o", "--output", metavar="OUT", help="write one row per model (.csv or .json)")
+    o = opt.add_output(p, output="write one row per model (.csv or .json)", top=True)
     o.add_argument("--benchmarks-out", metavar="OUT", help="write one row per benchmark (.csv or .json)")
-    o.add_argument("--top", type=int, default=30, help="rows to print (0 = all)")
-    o.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     p.set_defaults(run=run)
 
 
-def add_method_arguments(p: argparse.ArgumentParser) -> Any:
-    """The fit options every fitting command shares; returns the 'method' group so a command can add its own."""
-    m = p.add_argument_group("method")
-    m.add_argument("--preset", help="method preset: eci, caisi, default, rosetta (default: eci for the bundled "
-                                    "data, 'default' for your own table)")
-    m.add_argument("--model", choices=("2pl", "1pl"), help="free slopes (2PL) or all slopes 1 (1PL)")
-    m.add_argument("--loss", choices=("least_squares", "binomial", "bernoulli", "beta"),
-                   help="loss: least squares (Epoch), binomial (needs n_items), fractional Bernoulli, or beta "
-                        "(for unknown n_items)")
-    m.add_argument("--precision", help="beta loss: 'common' (one estimated precision), 'benchmark' (one per "
-                                       "benchmark) or a fixed number")
-    m.add_argument("--ridge", type=float, help="ridge strength lambda")
-    m.add_argument("--min-benchmarks", type=int, help="drop models with fewer benchmarks")
-    m.add_argument("--since", help="keep models released on or after this date (YYYY-MM-DD)")
-    return m
-
-
-def fitter_from_args(args: argparse.Namespace):
-    """Build the Fitter that the options describe (shared with other commands that fit)."""
-    from irt_elo.fit.fitter import Fitter
-
-    preset = args.preset or ("eci" if args.data is None else "default")
-    overrides: dict[str, Any] = {}
-    for opt in ("model", "loss", "ridge", "penalty", "anchor_benchmark", "min_benchmarks", "since", "until"):
-        v = getattr(args, opt, None)
-        if v is not None:
-            overrides[opt] = v
-    prec = getattr(args, "precision", None)
-    if prec is not None:
-        if prec not in ("common", "benchmark"):
-            try:
-                prec = float(prec)
-            except ValueError:
-                raise IrtEloError(f"--precision {prec!r}: use 'common', 'benchmark' or a positive number") from None
-        overrides["precision"] = prec
-    if getattr(args, "seed", None) is not None:
-        overrides["random_state"] = args.seed
-    if getattr(args, "benchmarks", None):
-        overrides["benchmarks"] = [b.strip() for b in args.benchmarks.split(",") if b.strip()]
-    if args.scale or args.anchor or args.points_per_logit or args.elo_3x:
-        kind = args.scale or ("elo" if (args.points_per_logit or args.elo_3x) else None)
-        if kind is None:
-            raise IrtEloError("--anchor needs --scale eci or --scale elo")
-        if kind != "elo" and (args.points_per_logit or args.elo_3x):
-            raise IrtEloError("--points-per-logit / --elo-3x only apply to --scale elo")
-        ppl = ELO_3X_PER_LOGIT if args.elo_3x else args.points_per_logit
-        overrides["scale"] = make_scale(kind, args.anchor, points_per_logit=ppl)
-    return Fitter.from_preset(preset, **overrides)
-
-
 def run(args: argparse.Namespace) -> int:
-    boot_n = getattr(args, "bootstrap", 0) or 0
-    if boot_n < 0 or boot_n == 1:
-        raise IrtEloError(f"--bootstrap {boot_n}: give the number of draws, at least 2 (Epoch uses 500), or 0")
-    if not 0.0 < args.level < 1.0:
-        raise IrtEloError(f"--level {args.level:g}: give a level strictly between 0 and 1, e.g. 0.90")
+    from irt_elo.cli._common import (
+        check_bootstrap,
+        check_jobs,
+        check_level,
+        check_outputs,
+        fitter_from_args,
+        load_table,
+        write_frame,
+    )
+
+    boot_n = check_bootstrap(args.bootstrap)
+    check_level(args.level)
+    check_jobs(args.jobs)
     inputs = [args.data] if args.data else []
     check_outputs(args.output, args.benchmarks_out, inputs=inputs)
     table = load_table(args)
@@ -129,8 +65,7 @@ def run(args: argparse.Namespace) -> int:
     if args.se:
         fitter.standard_errors()
     if boot_n:
-        seed = 12345 if args.seed is None else args.seed
-        fitter.bootstrap(boot_n, seed, args.level, n_jobs=args.jobs, scheduler=args.scheduler,
+        fitter.bootstrap(boot_n, args.seed, args.level, n_jobs=args.jobs, scheduler=args.scheduler,
                          progress=not args.quiet and sys.stderr.isatty())
     models, benches = fitter.models_, fitter.benchmarks_
     meta = fit_meta(fitter)
@@ -192,6 +127,8 @@ def _describe_uncertainty(fitter: Any) -> str:
 
 
 def format_ranked(summary: Any, top: int) -> str:
+    from irt_elo.cli._common import format_table
+
     cols = [c for c in ("rank", "model", "capability", "ci_low", "ci_high", "se", "n_benchmarks", "release_date",
                         "organization", "group") if c in summary]
     shown = summary if top <= 0 else summary.head(top)
@@ -205,24 +142,28 @@ PLOT_EXAMPLES = {"capabilities": "example:\n  irt-elo plot capabilities --preset
 
 
 def add_plot_arguments(p: argparse.ArgumentParser, kind: str) -> None:  # noqa: ARG001 - one kind here
-    """Options of ``irt-elo plot capabilities``: the fit options plus an output file."""
-    from irt_elo.cli.plot import add_figure_output
-
-    add_data_arguments(p)
-    p.add_argument("--preset", help="method preset (default: eci for bundled data, 'default' otherwise)")
-    p.add_argument("--scale", choices=("eci", "elo", "logit"), help="capability scale")
-    p.add_argument("--anchor", action="append", metavar="NAME=VALUE", help="scale anchor (see `irt-elo fit`)")
-    p.set_defaults(points_per_logit=None, elo_3x=False)
-    add_figure_output(p, "capabilities.png")
+    """Options of ``irt-elo plot capabilities``: the fit and scale options plus an output file."""
+    opt.add_data(p)
+    opt.add_method(p)
+    opt.add_scale(p)
+    opt.add_figure_output(p, "capabilities.png")
 
 
 def run_plot(args: argparse.Namespace) -> int:
     import matplotlib
 
+    from irt_elo.cli._common import (
+        check_figure_path,
+        figure_path,
+        fitter_from_args,
+        load_table,
+        save_figure,
+    )
+
     matplotlib.use("Agg")
-    check_figure_path(args.output, inputs=[args.data] if args.data else [])
+    inputs = [args.data] if args.data else []
+    check_figure_path(figure_path(args), inputs=inputs)
     fitter = fitter_from_args(args).fit(load_table(args))
-    fig = fitter.plot()
-    out = save_figure(fig, args.output, inputs=[args.data] if args.data else [])
+    out = save_figure(fitter.plot(), figure_path(args), inputs=inputs)
     print(f"wrote {out}")
     return 0

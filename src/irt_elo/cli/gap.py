@@ -3,13 +3,13 @@ procedure; ``irt-elo plot gap|trend``: the matching figures."""
 from __future__ import annotations
 
 import argparse
-import copy
-from pathlib import Path
-from typing import Any
 
+from irt_elo.cli import options as opt
 from irt_elo.errors import IrtEloError
-from irt_elo.cli._common import HelpFormatter, check_figure_path, check_outputs, save_figure, write_frame, write_json
-from irt_elo.cli._data_args import add_data_arguments, load_table
+
+TYPE_CHECKING = False  # typing costs import time the --help path avoids; type checkers read the block
+if TYPE_CHECKING:
+    from typing import Any
 
 EXAMPLES = """\
 examples:
@@ -21,8 +21,10 @@ examples:
   irt-elo gap --model DeepSeek-V4-Pro -o v4_lag.json
   # CAISI's per-country trend procedure (US vs China frontiers):
   irt-elo gap --method caisi --from 2024-01-01
+  # CAISI's question exactly as `irt-elo compare` asks it (closed US frontier), on a refit with 100 bootstrap draws:
+  irt-elo gap --preset eci --model DeepSeek-V4-Pro --by closed-us
   # Your own table: fitted capabilities (model,capability,ci_low,ci_high,release_date,group) or scores (fitted
-  # first with a preset; --bootstrap N adds paired bootstrap draws):
+  # first with a preset and --bootstrap draws; --uncertainty draws uses them as paired draws):
   irt-elo gap my_eci_scores.csv --from 2026-01-01 --to 2026-03-31 -o gap.json
 """
 
@@ -42,19 +44,22 @@ def add_parser(sub: Any) -> None:
         description="Average gap between two groups' frontiers (months and points, with intervals) by Epoch's "
                     "May-2026 or Oct-2025 procedure or CAISI's trend procedure, or how many months one model lags "
                     "(--model). The catch-up criterion is explicit (--criterion).",
-        epilog=EXAMPLES, formatter_class=HelpFormatter)
+        epilog=EXAMPLES, formatter_class=opt.HelpFormatter)
     add_gap_arguments(p)
-    o = p.add_argument_group("output")
-    o.add_argument("-o", "--output", metavar="OUT.json", help="write the result (numbers, method, series) as JSON")
-    o.add_argument("--series-out", metavar="OUT.csv", help="write the per-date series as CSV (or .json)")
-    o.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    o = opt.add_output(p, output="write the result (numbers, method, series) as JSON")
+    o.add_argument("--series-out", metavar="OUT", help="write the per-date series as CSV (or .json)")
     p.set_defaults(run=run)
 
 
+BOOTSTRAP_HELP = (f"when DATA is a score table (or a fit option is given): bootstrap draws of the fit for the "
+                  f"intervals (default {opt.REFIT_BOOTSTRAP}, as `irt-elo compare`); not allowed with a capability "
+                  "table")
+
+
 def add_gap_arguments(p: argparse.ArgumentParser) -> None:
-    """Data, method and uncertainty options shared by ``irt-elo gap`` and ``irt-elo plot gap``."""
+    """Data, question and uncertainty options shared by ``irt-elo gap`` and ``irt-elo plot gap``."""
     add_source_arguments(p)
-    m = p.add_argument_group("method")
+    m = p.add_argument_group("question")
     m.add_argument("--method", choices=("epoch-2026", "epoch-2025", "caisi"),
                    help="epoch-2026: day by day (Epoch, May 2026; the default); epoch-2025: averaged over the "
                         "capability range (Epoch, Oct 2025); caisi: least-squares trends of per-group frontiers")
@@ -65,53 +70,51 @@ def add_gap_arguments(p: argparse.ArgumentParser) -> None:
                    help="caught up = not significantly different (two-sided), not significantly better "
                         "(one-sided), or point estimate reached (default: two-sided; point with --model)")
     m.add_argument("--alpha", type=float, default=0.05, help="significance level of the catch-up test")
-    m.add_argument("--model", metavar="NAME", help="instead of the group average: how many months this model lags "
-                                                   "the leading group (CAISI's question)")
+    opt.add_model(m, "instead of the group average: how many months this model lags the leading group "
+                     "(CAISI's question)")
     m.add_argument("--how", choices=("record", "trend"), default="record",
                    help="with --model: the leader's frontier models, or its least-squares trend line")
-    m.add_argument("--by", choices=("open", "country", "organization"),
-                   help="grouping (default: open vs closed weights; country for --method caisi)")
-    m.add_argument("--lead", metavar="GROUP", help="leading group (default: closed; US with --by country)")
+    m.add_argument("--by", choices=("open", "country", "organization", "closed-us"),
+                   help="grouping (default: open vs closed weights; country for --method caisi; closed-us: closed "
+                        "US models, CAISI's frontier, vs open)")
+    m.add_argument("--lead", metavar="GROUP",
+                   help="leading group (default: closed; US with --by country; 'closed US' with --by closed-us)")
     m.add_argument("--trail", metavar="GROUP", help="trailing group (default: open; China with --by country)")
     m.add_argument("--unknown-as", metavar="GROUP",
                    help="put models of unknown accessibility/country in this group (default: in none)")
-    u = p.add_argument_group("uncertainty")
-    u.add_argument("--level", type=float, default=0.90, help="interval level")
-    u.add_argument("--draws", dest="n_draws", type=int, default=500, metavar="N",
-                   help="parametric draws for the interval when the data has no bootstrap draws")
-    u.add_argument("--seed", type=int, default=12345, help="seed of the draws (and of --bootstrap)")
-    u.add_argument("--days-per-month", type=float, default=30.5, help="months = days / this (IAPS: 30.5)")
+    m.add_argument("--days-per-month", type=float, default=30.5, help="months = days / this (IAPS: 30.5)")
+    opt.add_uncertainty(p, bootstrap=BOOTSTRAP_HELP, draws=True, test=True)
 
 
 def add_source_arguments(p: argparse.ArgumentParser) -> None:
     """DATA (capability table or score table), bundled vintage, and the fit options for score tables."""
-    add_data_arguments(p)
+    opt.add_data(p)
     for a in p._actions:  # same positional, gap-specific help
         if a.dest == "data":
             a.help = ("a table of fitted capabilities with intervals (Epoch's eci_scores.csv, or columns model, "
-                      "capability, ci_low, ci_high, release_date, group) or a score table (fitted first with "
-                      "--preset); default: the bundled Epoch eci_scores.csv of --vintage")
+                      "capability, ci_low, ci_high, release_date, group) or a score table (fitted first); "
+                      "default: the bundled Epoch eci_scores.csv of --vintage")
     g = p.add_argument_group("data")
     g.add_argument("--vintage", default="2026-08-11", choices=("2026-08-11", "2025-12-19"),
                    help="bundled Epoch release used when DATA is omitted")
-    g.add_argument("--preset", help="fit score tables with this preset (default: eci for the bundled input, "
-                                    "'default' for your own); with no DATA, refits the bundled 2026-08-11 input")
-    g.add_argument("--scale", choices=("eci", "elo", "logit"), help="capability scale of the fit")
-    g.add_argument("--anchor", action="append", metavar="NAME=VALUE", help="scale anchor (see `irt-elo fit`)")
-    g.add_argument("--bootstrap", type=int, metavar="N",
-                   help="refit N bootstrap resamples (paired draws for the catch-up test and the intervals)")
-    g.add_argument("--jobs", type=int, default=1, metavar="N", help="parallel worker processes for --bootstrap "
-                                                                     "(-1: all cores)")
-    p.set_defaults(points_per_logit=None, elo_3x=False)
+    opt.add_method(p)
+    opt.add_scale(p)
+
+
+FIT_OPTIONS = ("preset", "form", "loss", "precision", "ridge", "penalty", "anchor_benchmark", "min_benchmarks",
+               "since", "until", "benchmarks", "start_seed", "scale", "anchor", "points_per_logit", "elo_3x")
 
 
 def load_capabilities(args: argparse.Namespace):
     """Capabilities from the options: a capability table as is, a score table fitted (and bootstrapped) first."""
-    from irt_elo.data.bundled import bundled_path
-    from irt_elo.analysis.capabilities import Capabilities, is_capability_table
+    from pathlib import Path
 
-    fit_needed = args.preset is not None or args.bootstrap is not None or args.scale is not None or args.anchor
-    if args.data is None and not fit_needed:
+    from irt_elo.analysis.capabilities import Capabilities, is_capability_table
+    from irt_elo.cli._common import check_bootstrap, fitter_from_args, load_table
+    from irt_elo.data.bundled import bundled_path
+
+    fit_options = [o for o in FIT_OPTIONS if getattr(args, o, None)]
+    if args.data is None and not fit_options and args.bootstrap is None:
         return Capabilities.from_scores(bundled_path(f"epoch_eci_{args.vintage}/eci_scores.csv"))
     if args.data is not None:
         path = Path(args.data)
@@ -120,17 +123,15 @@ def load_capabilities(args: argparse.Namespace):
 
             cols = [c for c in read_csv_strict(path).columns if c != "_line"]
             if is_capability_table(cols):
-                if fit_needed:
-                    raise IrtEloError(f"{path}: is a table of fitted capabilities; --preset/--bootstrap/--scale "
-                                      "apply to score tables only")
+                if fit_options or args.bootstrap is not None:
+                    given = ", ".join("--" + o.replace("_", "-") for o in fit_options) or "--bootstrap"
+                    raise IrtEloError(f"{path}: is a table of fitted capabilities; {given} apply to score tables "
+                                      "only")
                 return Capabilities.from_scores(path)
     elif args.vintage != "2026-08-11":
-        raise IrtEloError(f"the {args.vintage} release is bundled as fitted scores only; drop --preset/--bootstrap "
-                          "to use them, or give a score table")
-    from irt_elo.cli.fit import fitter_from_args
-
-    if args.bootstrap is not None and args.bootstrap < 2:
-        raise IrtEloError(f"--bootstrap needs at least 2 resamples, got {args.bootstrap}")
+        raise IrtEloError(f"the {args.vintage} release is bundled as fitted scores only; drop the fit options to "
+                          "use them, or give a score table")
+    n_boot = check_bootstrap(opt.REFIT_BOOTSTRAP if args.bootstrap is None else args.bootstrap)
     try:
         table = load_table(args)
     except IrtEloError as e:
@@ -138,19 +139,13 @@ def load_capabilities(args: argparse.Namespace):
             raise
         raise IrtEloError(f"not a capability table (model, capability, ci_low, ci_high, release_date[, group]) nor a "
                           f"score table: {e}") from None
-    fargs = copy.copy(args)
-    fargs.seed = None  # --seed seeds the draws / bootstrap, not the fit's start values
-    for opt in ("model", "loss", "ridge", "penalty", "anchor_benchmark", "min_benchmarks", "since", "until",
-                "benchmarks"):
-        setattr(fargs, opt, None)
-    fitter = fitter_from_args(fargs).fit(table)
+    fitter = fitter_from_args(args).fit(table)
     boot = None
-    if args.bootstrap is not None:
-        try:
-            from irt_elo.fit.uncertainty import bootstrap
-        except ImportError:
-            raise IrtEloError("--bootstrap needs irt_elo.fit.uncertainty, which this installation lacks") from None
-        boot = bootstrap(fitter, n_boot=args.bootstrap, seed=args.seed, level=args.level, n_jobs=args.jobs)
+    if n_boot:
+        from irt_elo.fit.uncertainty import bootstrap
+
+        boot = bootstrap(fitter, n_boot=n_boot, seed=args.seed, level=args.level, n_jobs=args.jobs,
+                         scheduler=args.scheduler)
     return Capabilities.from_fitter(fitter, bootstrap=boot, level=args.level)
 
 
@@ -158,6 +153,7 @@ def compute(args: argparse.Namespace):
     """(capabilities, result) for the options; validates cheap options before any fitting."""
     from irt_elo.analysis.capabilities import to_date
     from irt_elo.analysis.gap import gap, model_lag
+    from irt_elo.cli._common import check_jobs
 
     start = to_date(args.start, "--from") if args.start else None
     end = to_date(args.end, "--to") if args.end else None
@@ -167,6 +163,7 @@ def compute(args: argparse.Namespace):
         raise IrtEloError(f"--level {args.level} must lie strictly between 0 and 1 (e.g. 0.90)")
     if args.n_draws < 2:
         raise IrtEloError(f"--draws needs at least 2, got {args.n_draws}")
+    check_jobs(args.jobs)
     if args.model:
         for opt, val in (("--from", args.start), ("--trail", args.trail), ("--method", args.method)):
             if val:
@@ -174,10 +171,10 @@ def compute(args: argparse.Namespace):
                                   "against the leading group's frontier; --how trend uses its trend line)")
     caps = load_capabilities(args)
     common = dict(level=args.level, alpha=args.alpha, by=args.by, unknown=args.unknown_as, n_draws=args.n_draws,
-                  seed=args.seed, days_per_month=args.days_per_month)
+                  seed=args.seed, days_per_month=args.days_per_month, uncertainty=args.uncertainty)
     if args.model:
-        res = model_lag(caps, args.model, lead=args.lead or ("United States of America" if args.by == "country"
-                                                              else "closed"),
+        default_lead = {"country": "United States of America", "closed-us": "closed US"}.get(args.by, "closed")
+        res = model_lag(caps, args.model, lead=args.lead or default_lead,
                         criterion=args.criterion or "point", how=args.how, end=end, **common)
     else:
         res = gap(caps, args.method or "epoch-2026", start=start, end=end, lead=args.lead, trail=args.trail,
@@ -186,6 +183,10 @@ def compute(args: argparse.Namespace):
 
 
 def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from irt_elo.cli._common import check_outputs, write_frame, write_json
+
     inputs = [args.data] if args.data else []
     if args.output and Path(args.output).suffix.lower() != ".json":
         raise IrtEloError(f"{args.output}: the gap result is written as JSON; use a .json file name")
@@ -275,11 +276,9 @@ def describe(res: Any) -> str:
 
 def add_plot_arguments(p: argparse.ArgumentParser, kind: str) -> None:
     """Options of ``irt-elo plot gap`` (the gap options) and ``irt-elo plot trend``."""
-    from irt_elo.cli.plot import add_figure_output
-
     if kind == "gap":
         add_gap_arguments(p)
-        add_figure_output(p, "gap.png")
+        opt.add_figure_output(p, "gap.png")
         return
     add_source_arguments(p)
     t = p.add_argument_group("trend")
@@ -289,23 +288,23 @@ def add_plot_arguments(p: argparse.ArgumentParser, kind: str) -> None:
     t.add_argument("--group", help="frontier of this group only (e.g. closed, open); default: all models")
     t.add_argument("--from", dest="start", metavar="DATE", help="only models released on or after DATE")
     t.add_argument("--to", dest="end", metavar="DATE", help="only models released on or before DATE")
-    t.add_argument("--level", type=float, default=0.90, help="interval level")
-    t.add_argument("--draws", dest="n_draws", type=int, default=500, metavar="N",
-                   help="parametric draws for the interval")
-    t.add_argument("--seed", type=int, default=12345, help="seed of the draws")
-    add_figure_output(p, "trend.png")
+    opt.add_uncertainty(p, bootstrap=BOOTSTRAP_HELP, draws=True)
+    opt.add_figure_output(p, "trend.png")
 
 
 def run_plot(args: argparse.Namespace) -> int:
     import matplotlib
 
     matplotlib.use("Agg")
+    from pathlib import Path
+
     import matplotlib.pyplot as plt
 
     from irt_elo.analysis.capabilities import to_date
+    from irt_elo.cli._common import check_figure_path, figure_path, save_figure
     from irt_elo.plots.gap import plot_frontiers, plot_gap, plot_trend
 
-    out = Path(args.output)
+    out = Path(figure_path(args))
     inputs = [args.data] if args.data else []
     check_figure_path(out, inputs=inputs)
     if args.kind == "gap":

@@ -5,11 +5,13 @@ as ``name: (module, help)`` where the module exposes ``add_plot_arguments(parser
 """
 from __future__ import annotations
 
-import argparse
 import importlib
-from typing import Any
 
-from irt_elo.cli._common import HelpFormatter
+from irt_elo.cli.options import HelpFormatter
+
+TYPE_CHECKING = False  # typing costs import time the --help path avoids; type checkers read the block
+if TYPE_CHECKING:
+    from typing import Any
 
 # name -> (module under irt_elo.cli, one-line help)
 KINDS: dict[str, tuple[str, str]] = {
@@ -42,9 +44,3 @@ def add_parser(sub: Any) -> None:
                               epilog=getattr(mod, "PLOT_EXAMPLES", {}).get(name, ""))
         mod.add_plot_arguments(kp, name)
         kp.set_defaults(run=mod.run_plot)
-
-
-def add_figure_output(p: argparse.ArgumentParser, default: str) -> None:
-    """The -o option every plot kind takes."""
-    p.add_argument("-o", "--output", default=default, metavar="OUT",
-                   help="figure file; .png, .svg or .pdf")

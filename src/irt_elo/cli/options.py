@@ -1,0 +1,213 @@
+"""The command line's one vocabulary: every option is defined here once, with one name, meaning and default.
+
+Commands pick the groups they need; a test walks every parser and checks that an option spelled the same way has
+the same destination, default, type and choices everywhere. Only :mod:`argparse` is imported, so ``--help`` costs
+no more than building the parsers. Old spellings stay for one release through :class:`Deprecated`.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+TYPE_CHECKING = False  # typing costs import time the --help path avoids; type checkers read the block
+if TYPE_CHECKING:
+    from typing import Any
+
+FORMS = ("2pl", "1pl")
+LOSSES = ("least_squares", "binomial", "bernoulli", "beta")
+SCALES = ("eci", "elo", "logit")
+DEFAULT_SEED = 12345  # seed of every random draw unless --seed says otherwise (Epoch's bootstrap seed)
+DEFAULT_LEVEL = 0.90  # interval level (Epoch's 90%)
+DEFAULT_JOBS = 1  # worker processes; small jobs on few cores run fastest serially
+DEFAULT_TOP = 20  # rows printed per table
+DEFAULT_DRAWS = 500  # parametric draws of an interval (Epoch's bootstrap count)
+REFIT_BOOTSTRAP = 100  # bootstrap draws when gap or compare fit the data themselves
+UNCERTAINTY = ("sigma", "draws")
+
+
+class HelpFormatter(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):
+    """Keep the worked examples' line breaks and show defaults (but not an uninformative None or False)."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        if action.default is None or action.default is False or isinstance(action, Deprecated):
+            return action.help
+        return super()._get_help_string(action)
+
+
+class Deprecated(argparse.Action):
+    """An old spelling kept for one release: stores into the new option's destination and says so on stderr."""
+
+    def __init__(self, option_strings: list[str], dest: str, *, new: str, **kwargs: Any) -> None:
+        self.new = new
+        super().__init__(option_strings, dest, help=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        shown = f"{option_string} {values}" if values is not None and not isinstance(values, list) else option_string
+        print(f"irt-elo: {shown} is deprecated and will be removed in the next release; use {self.new} instead",
+              file=sys.stderr)
+        setattr(namespace, self.dest, values)
+
+
+class DataLevel(argparse.Action):
+    """``irt-elo fit --level aggregate|item``: what the rows of DATA are. A number is the old spelling of
+    ``--ci-level`` (kept for one release, with a deprecation line)."""
+
+    LEVELS = ("aggregate", "item")
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        if values in self.LEVELS:
+            setattr(namespace, self.dest, values)
+            return
+        try:
+            level = float(values)
+        except ValueError:
+            parser.error(f"argument --level: invalid choice: {values!r} (choose from {', '.join(self.LEVELS)})")
+        print(f"irt-elo: --level {values} is deprecated and will be removed in the next release; use --ci-level "
+              f"{values} instead", file=sys.stderr)
+        namespace.level = level
+
+
+def add_data_level(g: Any) -> None:
+    """``--level aggregate|item``: benchmark scores (model x benchmark) or item responses (model x item, 0/1)."""
+    # No argparse choices: they would refuse the old numeric spelling before DataLevel can redirect it.
+    g.add_argument("--level", dest="data_level", metavar="{aggregate,item}", default="aggregate", action=DataLevel,
+                   help="aggregate: one score per model and benchmark; item: one 0/1 response per model and item "
+                        "(long: model, item, correct, optional benchmark)")
+
+
+def add_data(p: argparse.ArgumentParser) -> None:
+    """DATA and how to read it."""
+    p.add_argument("data", nargs="?", metavar="DATA",
+                   help="score table: a CSV (long, wide, or Epoch's eci_benchmarks.csv), or a folder / .zip in a "
+                        "known layout; default: the bundled Epoch ECI snapshot of 2026-08-11")
+    g = p.add_argument_group("input")
+    g.add_argument("--format", choices=("auto", "long", "wide", "epoch-eci"), default="auto", help="input layout")
+    sc = g.add_mutually_exclusive_group()
+    sc.add_argument("--percent", dest="score_scale", action="store_const", const="percent",
+                    help="scores are percentages (0-100)")
+    sc.add_argument("--fraction", dest="score_scale", action="store_const", const="fraction",
+                    help="scores are fractions (0-1); a value above 1 is an error")
+    sc.add_argument("--score-scale", dest="score_scale", choices=("fraction", "percent", "auto"),
+                    help="fraction, percent, or auto (guess from the largest value)")
+    g.add_argument("--aggregate", choices=("max", "mean", "error"), default="max",
+                   help="combine repeated (model, benchmark) rows: best (Epoch), mean, or refuse")
+    p.set_defaults(score_scale="fraction")
+
+
+def add_preset(g: Any, *, help: str | None = None) -> None:  # noqa: A002 - argparse's name
+    """``--preset NAME``: a named bundle of method options. Repeatable everywhere, so that it parses alike in every
+    command; commands that fit one method refuse a second (``irt_elo.cli._common.one_preset``)."""
+    g.add_argument("--preset", action="append", metavar="NAME",
+                   help=help or "method preset: eci, caisi, default, rosetta (default: eci for the bundled data, "
+                                "'default' for your own table)")
+
+
+def add_method(p: argparse.ArgumentParser, *, old_model_option: bool = False, subset: bool = True) -> Any:
+    """The fit options of every command that fits; returns the group so a command can add its own.
+
+    ``old_model_option``: also accept ``--model 2pl|1pl``, this command's spelling of ``--form`` before it.
+    ``subset``: offer ``--benchmarks`` (left out where ``--benchmarks`` used to mean something else).
+    """
+    m = p.add_argument_group("method")
+    add_preset(m)
+    m.add_argument("--form", choices=FORMS, help="free slopes (2PL) or all slopes 1 (1PL)")
+    if old_model_option:
+        m.add_argument("--model", dest="form", choices=FORMS, action=Deprecated, new="--form")
+    m.add_argument("--loss", choices=LOSSES,
+                   help="loss: least squares (Epoch), binomial (needs n_items), fractional Bernoulli, or beta "
+                        "(for unknown n_items)")
+    m.add_argument("--precision", help="beta loss: 'common' (one estimated precision), 'benchmark' (one per "
+                                       "benchmark) or a fixed number")
+    m.add_argument("--ridge", type=float, help="ridge strength lambda")
+    m.add_argument("--penalty", choices=("l2", "log_slope", "none"), help="ridge penalty form")
+    m.add_argument("--anchor-benchmark", help="benchmark held at difficulty 0 and slope 1")
+    m.add_argument("--min-benchmarks", type=int, help="drop models with fewer benchmarks")
+    m.add_argument("--since", metavar="DATE", help="keep models released on or after this date (YYYY-MM-DD)")
+    m.add_argument("--until", metavar="DATE", help="keep models released on or before this date (YYYY-MM-DD)")
+    if subset:
+        m.add_argument("--benchmarks", metavar="A,B,...", help="fit only these benchmarks (comma-separated)")
+    m.add_argument("--start-seed", type=int, metavar="N",
+                   help="seed of the fit's random start values (default: the preset's, 42 for eci)")
+    return m
+
+
+def add_scale(p: argparse.ArgumentParser) -> None:
+    """The output scale of a fit."""
+    s = p.add_argument_group("scale")
+    s.add_argument("--scale", choices=SCALES,
+                   help="output scale (default: the preset's; ECI for 'eci', logit for 'default')")
+    s.add_argument("--anchor", action="append", metavar="NAME=VALUE",
+                   help="scale anchor; twice for eci (default Claude 3.5 Sonnet=130, GPT-5=150), once for elo")
+    pp = s.add_mutually_exclusive_group()
+    pp.add_argument("--points-per-logit", type=float, help="Elo points per logit (default 400/ln 10 = 173.7)")
+    pp.add_argument("--elo-3x", action="store_true", help="Elo with exactly 3x odds per 200 points (182.0/logit)")
+
+
+def add_uncertainty(p: argparse.ArgumentParser, *, bootstrap: str | None = None, draws: bool = False,
+                    test: bool = False, workers: bool = True, old_level_option: bool = True) -> Any:
+    """Interval options. ``bootstrap``: this command's help for ``--bootstrap`` (None: no such option);
+    ``draws``: ``--draws`` for parametric intervals; ``test``: ``--uncertainty`` of the catch-up test;
+    ``workers``: ``--jobs`` and ``--scheduler``; ``old_level_option``: accept ``--level X``, the interval level's
+    spelling before ``--ci-level`` (``irt-elo fit`` has its own ``--level``, see :class:`DataLevel`)."""
+    u = p.add_argument_group("uncertainty")
+    if bootstrap is not None:
+        u.add_argument("--bootstrap", type=int, metavar="N", help=bootstrap)
+    u.add_argument("--ci-level", dest="level", type=float, default=DEFAULT_LEVEL, metavar="LEVEL",
+                   help="interval level")
+    if old_level_option:
+        u.add_argument("--level", dest="level", type=float, action=Deprecated, new="--ci-level")
+    add_seed(u)
+    if draws:
+        u.add_argument("--draws", dest="n_draws", type=int, default=DEFAULT_DRAWS, metavar="N",
+                       help="parametric draws for intervals when the capabilities have no bootstrap draws")
+    if test:
+        u.add_argument("--uncertainty", choices=UNCERTAINTY, default="sigma",
+                       help="catch-up test and intervals: 'sigma' = each model's own interval as an independent "
+                            "normal sigma (Epoch's procedure); 'draws' = paired bootstrap draws (needs --bootstrap)")
+    if workers:
+        add_workers(u)
+    return u
+
+
+def add_seed(g: Any) -> None:
+    """``--seed``: one seed for every random draw of the command."""
+    g.add_argument("--seed", type=int, default=DEFAULT_SEED,
+                   help="seed of every random draw: bootstrap resamples, parametric draws, cross-validation "
+                        "folds, benchmark subsets")
+
+
+def add_workers(g: Any) -> None:
+    """Where refits run: local worker processes or a Dask cluster."""
+    g.add_argument("--jobs", type=int, default=DEFAULT_JOBS, metavar="N",
+                   help="parallel worker processes (-1: all cores)")
+    g.add_argument("--n-jobs", dest="jobs", type=int, action=Deprecated, new="--jobs")
+    g.add_argument("--scheduler", metavar="ADDRESS",
+                   help="run refits on this Dask scheduler (e.g. tcp://host:8786); needs irt-elo[dask]")
+
+
+def add_model(g: Any, help: str) -> None:  # noqa: A002 - argparse's name
+    """``--model NAME``: always one model, by name."""
+    g.add_argument("--model", metavar="NAME", help=help)
+
+
+def add_output(p: argparse.ArgumentParser, *, output: str, top: bool = False) -> Any:
+    """``-o/--output`` (``output`` says what it writes), ``-q`` and optionally ``--top``; returns the group."""
+    o = p.add_argument_group("output")
+    o.add_argument("-o", "--output", metavar="OUT", help=output)
+    if top:
+        o.add_argument("--top", type=int, default=DEFAULT_TOP, help="rows to print per table (0 = all)")
+    o.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    return o
+
+
+def add_figure_output(p: argparse.ArgumentParser, default: str) -> None:
+    """The ``-o`` of a plot kind: a figure file (default ``default``)."""
+    p.add_argument("-o", "--output", metavar="OUT", help=f"figure file: .png, .svg or .pdf (default: {default})")
+    p.set_defaults(default_output=default)
+
+
+__all__ = ["HelpFormatter", "Deprecated", "add_data", "add_preset", "add_method", "add_scale", "add_uncertainty",
+           "add_seed", "add_workers", "add_model", "DataLevel", "add_data_level", "add_output", "add_figure_output", "DEFAULT_SEED", "DEFAULT_LEVEL",
+           "DEFAULT_JOBS", "DEFAULT_TOP", "DEFAULT_DRAWS", "REFIT_BOOTSTRAP", "FORMS", "LOSSES", "SCALES", "UNCERTAINTY"]
