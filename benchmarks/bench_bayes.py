@@ -25,9 +25,9 @@ import numpy as np
 import pandas as pd
 
 from irt_elo import Fitter
-from irt_elo.fit.bayes import BayesFitter, identify_draws
-from irt_elo.data.simulate import simulate_scores as _simulate
 from irt_elo.data.simulate import simulate_responses
+from irt_elo.data.simulate import simulate_scores as _simulate
+from irt_elo.fit.bayes import BayesFitter, identify_draws
 
 
 def simulate_scores(n_models: int, n_benchmarks: int, missing: float, seed: int) -> tuple:

@@ -27,8 +27,8 @@ from threadpoolctl import threadpool_limits
 
 from irt_elo import Fitter
 from irt_elo.core import model as M
-from irt_elo.data.datasets import load_epoch_eci, load_epoch_eci_scores
 from irt_elo.core.solve import solve
+from irt_elo.data.datasets import load_epoch_eci, load_epoch_eci_scores
 
 
 def main() -> None:

@@ -42,8 +42,8 @@ import numpy as np
 from scipy.special import expit
 
 from irt_elo import ItemFitter, simulate_responses
-from irt_elo.data.responses import oracle_slopes
 from irt_elo.cli._common import write_json
+from irt_elo.data.responses import oracle_slopes
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_COMPARE_PYTHON = REPO / ".venv-compare" / "bin" / "python"

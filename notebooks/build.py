@@ -654,8 +654,8 @@ NB03 = [
     fits trend lines and a breakpoint to the frontier.
 
     **Data.** (1) Epoch's published `eci_scores.csv` of **2026-08-11** (ECI with 90% bootstrap intervals); (2) our
-    refit of Epoch's input of the same day with 200 bootstrap draws, which gives *paired* draws (the catch-up test
-    then compares two models within each draw); (3) Epoch's `eci_scores.csv` of **2025-12-19** (the closest bundled
+    refit of Epoch's input of the same day with 200 bootstrap draws, which also gives *paired* draws (the catch-up
+    test can then compare two models within each draw); (3) Epoch's `eci_scores.csv` of **2025-12-19** (the closest bundled
     release to the October 2025 analysis; it exists only as fitted scores); (4) the Rosetta Stone paper's data
     (Nov 2025) for the paper's breakpoint. Source: {EPOCH_CITATION}
 
@@ -707,9 +707,10 @@ NB03 = [
     For each day from 2026-01-01 to 2026-05-28, take the best open model released by then and find the **latest
     date on which the closed frontier was not significantly better** than it; the horizontal gap is the time since
     that date, the vertical gap the closed frontier minus the open best that day. Both are averaged over the days.
-    Significance uses the paired bootstrap draws when the table has them (our refit), otherwise a z-test on
-    CI-derived sigmas, $\\sigma = (\\text{ci}_\\text{high} - \\text{ci}_\\text{low}) / (2 \\cdot 1.645)$, models independent
-    (the published file). The interval re-runs the whole procedure on each draw.
+    Significance follows Epoch: a z-test on CI-derived sigmas,
+    $\\sigma = (\\text{ci}_\\text{high} - \\text{ci}_\\text{low}) / (2 \\cdot 1.645)$, models independent, on the published
+    file and on our refit alike; `uncertainty="draws"` uses our refit's paired bootstrap draws instead. The interval
+    re-runs the whole procedure on each draw.
 
     Epoch computed its figure on its data of late May 2026, which is not public; the 2026-08-11 release is the
     closest bundled one and holds models released after the window, which the procedure ignores.
@@ -719,6 +720,7 @@ NB03 = [
 
     r26_pub = gap(pub26, "epoch-2026")
     r26_ours = gap(ours, "epoch-2026")
+    r26_paired = gap(ours, "epoch-2026", uncertainty="draws")
 
 
     def row(label, r):
@@ -733,7 +735,8 @@ NB03 = [
                "gap_months": f"{P26['gap_months']:g}",
                "gap_points": ci(P26["gap_points"], P26["gap_points_low"], P26["gap_points_high"], 0),
                "uncertainty": P26["note"]},
-              row("published 2026-08-11 scores", r26_pub), row("our refit of the 2026-08-11 input", r26_ours)]
+              row("published 2026-08-11 scores", r26_pub), row("our refit of the 2026-08-11 input", r26_ours),
+              row("our refit, paired bootstrap draws", r26_paired)]
     display(pd.DataFrame(rows26).set_index("analysis"))
     print(r26_ours.interval)
     '''),
@@ -742,9 +745,10 @@ NB03 = [
     say(f"Vertical gap: **{r26_ours.gap_points:.1f} ECI points** on our refit ({r26_pub.gap_points:.1f} on the "
         f"published scores), {'inside' if inside else 'outside'} the quoted 90% interval "
         f"{P26['gap_points_low']:g}–{P26['gap_points_high']:g} around Epoch's {P26['gap_points']:g}. Horizontal gap: "
-        f"**{r26_pub.gap_months:.1f} months** on the published scores with CI-derived sigmas, "
-        f"**{r26_ours.gap_months:.1f}** with our paired draws, against Epoch's {P26['gap_months']:g}.")
-    if r26_ours.gap_months > r26_pub.gap_months:
+        f"**{r26_pub.gap_months:.1f} months** on the published scores and **{r26_ours.gap_months:.1f}** on our "
+        f"refit, both with Epoch's CI-derived sigmas, against Epoch's {P26['gap_months']:g}; "
+        f"**{r26_paired.gap_months:.1f}** with our paired draws.")
+    if r26_paired.gap_months > r26_ours.gap_months:
         say("Paired draws keep the correlation that a shared fit induces between two models, so smaller differences "
             "count as significant: the closed frontier stays 'significantly better' for longer and the lag grows.")
     '''),
@@ -980,7 +984,8 @@ NB04 = [
     have no counterpart). Each preset then answers both questions:
 
     * **Epoch's question** (`epoch`): the average lag of the best open model, 2026-01-01 to 2026-05-28, "caught up" =
-      not significantly different (two-sided, 5%), from the paired bootstrap draws;
+      not significantly different (two-sided, 5%), each model's interval taken as an independent sigma as Epoch
+      does (`irt-elo gap` gives the same numbers on the same fit);
     * **CAISI's question** (`caisi`): how many months DeepSeek-V4-Pro lags the closed US frontier, "caught up" = the
       leader's point estimate reached it.
 
@@ -1023,8 +1028,9 @@ NB04 = [
     CAISI's question), changing one thing per step and keeping the earlier changes: first the two *definitional*
     steps (what is measured, what "caught up" means), then the *method* steps (benchmark subset, 1PL, loss,
     weighting, ridge, scale). `delta_months` is each step's effect, and the effects add up to the difference.
-    The order matters: a step's effect is measured given the steps before it. The last row, off the path, keeps
-    only Epoch's own uniform-harness evaluations. Fits shared with the comparison above are reused.
+    The order matters: a step's effect is measured given the steps before it. Two rows are off the path: the
+    first answers Epoch's question with the paired test on bootstrap draws instead of independent sigmas, the last
+    keeps only Epoch's own uniform-harness evaluations. Fits shared with the comparison above are reused.
     '''),
     code(r'''
     from irt_elo.analysis.compare import decompose
@@ -1042,10 +1048,13 @@ NB04 = [
     definitional = on.loc[on["step"].str.startswith(("what", "criterion")), "delta_months"].sum()
     method = on.iloc[3:]["delta_months"].sum()
     biggest = on.iloc[1:].reindex(on.iloc[1:]["delta_months"].abs().sort_values(ascending=False).index).iloc[0]
-    off = steps[~steps["on_path"]].iloc[0]
+    paired = steps[steps["step"].str.startswith("test:")].iloc[0]
+    off = steps[steps["step"].str.startswith("harness")].iloc[0]
     say(f"From {on['gap_months'].iloc[0]:.1f} months (ECI, Epoch's question) to {on['gap_months'].iloc[-1]:.1f} "
         f"(caisi preset, CAISI's question): the definitional steps add {definitional:+.1f} months, the method steps "
         f"{method:+.1f}. The largest single step is **{biggest['step']}** ({biggest['delta_months']:+.1f} months). "
+        f"Off the path, the paired test on bootstrap draws alone moves Epoch's question by "
+        f"{paired['delta_months']:+.1f} months. "
         f"Keeping only Epoch's own uniform-harness runs moves the CAISI headline by {off['delta_months']:+.1f} months, "
         f"but leaves {int(off['n_models'])} models on {int(off['n_benchmarks'])} benchmarks.")
     '''),

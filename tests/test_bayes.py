@@ -16,10 +16,10 @@ import pytest
 import torch  # the [bayes] extra is part of the test extra: a missing torch must fail, not skip
 
 from irt_elo import Fitter, IrtEloError
-from irt_elo.fit.bayes import BayesFitter, identify_draws
-from irt_elo.data.simulate import simulate_scores as _simulate
-from irt_elo.data.simulate import simulate_responses
 from irt_elo.core.scale import TwoAnchor
+from irt_elo.data.simulate import simulate_responses
+from irt_elo.data.simulate import simulate_scores as _simulate
+from irt_elo.fit.bayes import BayesFitter, identify_draws
 
 
 def simulate_scores(n_models: int, n_benchmarks: int, missing: float, seed: int, with_n_items: bool = True):

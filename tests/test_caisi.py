@@ -11,12 +11,18 @@ import pytest
 import irt_elo
 from irt_elo import Fitter
 from irt_elo.analysis.compare import caisi_table_elo
-from irt_elo.data.datasets import load_caisi_table
-from irt_elo.errors import IrtEloError
-from irt_elo.fit.presets import (CAISI_DOMAINS, DATA_DIR, benchmark_domains, caisi_benchmarks, caisi_epoch_benchmarks,
-    caisi_scale)
-from irt_elo.data.readers.caisi import read_caisi_models
 from irt_elo.core.scale import ELO_3X_PER_LOGIT, ELO_PER_LOGIT
+from irt_elo.data.datasets import load_caisi_table
+from irt_elo.data.readers.caisi import read_caisi_models
+from irt_elo.errors import IrtEloError
+from irt_elo.fit.presets import (
+    CAISI_DOMAINS,
+    DATA_DIR,
+    benchmark_domains,
+    caisi_benchmarks,
+    caisi_epoch_benchmarks,
+    caisi_scale,
+)
 
 # CAISI's report (METHODS.md §3): scores in %, order GPT-5.5 / GPT-5.4 mini / Opus 4.6 / DeepSeek V4 Pro.
 PUBLISHED_SCORES = {

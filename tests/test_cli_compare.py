@@ -6,8 +6,8 @@ import json
 import numpy as np
 import pytest
 
-from irt_elo.cli import main
 from irt_elo.analysis.compare import GAP_KEYS
+from irt_elo.cli import main
 
 
 def _run(capsys, *argv):

@@ -8,10 +8,10 @@ import xml.etree.ElementTree as ET
 import pandas as pd
 import pytest
 
-from irt_elo.cli import main
-from irt_elo.data.bundled import bundled_path
 from irt_elo.analysis.capabilities import Capabilities
 from irt_elo.analysis.gap import gap
+from irt_elo.cli import main
+from irt_elo.data.bundled import bundled_path
 
 GAP_KEYS = ("gap_months", "gap_months_low", "gap_months_high", "gap_points", "gap_points_low", "gap_points_high",
             "method", "window", "criterion", "data", "series")
@@ -201,8 +201,8 @@ def test_plot_trend_names_the_newest_frontier_models_without_overprinting():
     """The three newest frontier models of the 2026-08-11 scores were released within weeks of each other."""
     from matplotlib.text import Text
 
-    from irt_elo.plots.gap import plot_trend
     from irt_elo.analysis.trends import frontier_trend
+    from irt_elo.plots.gap import plot_trend
 
     caps = Capabilities.from_scores(bundled_path("epoch_eci_2026-08-11/eci_scores.csv"))
     tr = frontier_trend(caps, n_draws=20)
@@ -218,8 +218,8 @@ def test_plot_trend_names_the_newest_frontier_models_without_overprinting():
 
 
 def test_plot_trend_figure_series():
-    from irt_elo.plots.gap import plot_trend
     from irt_elo.analysis.trends import breakpoint_scan
+    from irt_elo.plots.gap import plot_trend
 
     caps = Capabilities.from_scores(bundled_path("epoch_eci_2026-08-11/eci_scores.csv"))
     fig = plot_trend(breakpoint_scan(caps, n_draws=20))

@@ -29,7 +29,7 @@ def test_every_plot_kind_writes_a_non_empty_png(tmp_path, kind):
 
 
 def test_item_curves_draw_one_curve_per_requested_benchmark(eci_fit):
-    from irt_elo.plots import plot_item_curves, plot_information
+    from irt_elo.plots import plot_information, plot_item_curves
 
     names = ["GPQA diamond", "SWE-Bench verified", "ARC-AGI-2"]
     ax = plot_item_curves(eci_fit, names).axes[0]

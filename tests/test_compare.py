@@ -6,15 +6,25 @@ import pandas as pd
 import pytest
 
 from irt_elo import Fitter
-from irt_elo.analysis.compare import (CAISI_QUESTION, EPOCH_QUESTION, GAP_KEYS, MethodSpec, compare, decompose,
-    default_steps, fit_method, path_mismatches, run_method)
+from irt_elo.analysis.compare import (
+    CAISI_QUESTION,
+    EPOCH_QUESTION,
+    GAP_KEYS,
+    MethodSpec,
+    compare,
+    decompose,
+    default_steps,
+    fit_method,
+    path_mismatches,
+    run_method,
+)
+from irt_elo.analysis.harness import SourceOffsetFitter, harness_control, offset_objective, offset_value
+from irt_elo.analysis.robustness import benchmark_pool, leave_one_out, random_subsets, subset_gaps
+from irt_elo.data.sources import filter_sources, source_kind, source_kinds
 from irt_elo.data.table import from_frame
 from irt_elo.errors import IrtEloError
-from irt_elo.analysis.harness import SourceOffsetFitter, harness_control, offset_objective, offset_value
-from irt_elo.data.sources import filter_sources, source_kind, source_kinds
-from irt_elo.plots.compare import plot_subsets, plot_waterfall
 from irt_elo.fit.presets import caisi_epoch_benchmarks
-from irt_elo.analysis.robustness import benchmark_pool, leave_one_out, random_subsets, subset_gaps
+from irt_elo.plots.compare import plot_subsets, plot_waterfall
 
 N_BOOT = 4  # enough for intervals to exist; the full runs belong to the CLI defaults
 

@@ -7,12 +7,22 @@ import pytest
 from scipy.special import expit
 
 from irt_elo import Fitter, IrtEloError, from_frame
+from irt_elo.analysis.diagnostics import (
+    ClippedLinearFitter,
+    cell_residuals,
+    clipped_linear_objective,
+    clipped_linear_value,
+    cross_validate,
+    cv_candidates,
+    diagnose,
+    fit_statistics,
+    kfold_cells,
+    predict_cells,
+)
 from irt_elo.core import model as M
 from irt_elo.data.datasets import load_rosetta
-from irt_elo.analysis.diagnostics import (ClippedLinearFitter, cell_residuals, clipped_linear_objective,
-    clipped_linear_value, cross_validate, cv_candidates, diagnose, fit_statistics, kfold_cells, predict_cells)
-from irt_elo.plots import plot_cv, plot_fit_statistics, plot_information, plot_item_curves
 from irt_elo.fit.presets import PAPER_FIT_OPTIONS
+from irt_elo.plots import plot_cv, plot_fit_statistics, plot_information, plot_item_curves
 
 
 def simulate(n_models=60, n_bench=10, p_obs=0.6, link="sigmoid", n_items=200, seed=0, slopes=None):

@@ -13,8 +13,19 @@ import pytest
 from irt_elo import Fitter, IrtEloError, read_table
 from irt_elo.data.bundled import bundled_path
 from irt_elo.data.datasets import load_epoch_hub, load_epoch_hub_eci
-from irt_elo.data.readers.epoch_hub import (compare_eci, compare_edi, hub_scores, load_baselines, parse_hub_score,
-    read_epoch_hub, read_hub_eci, read_hub_edi, read_hub_scaling, rescale_chance, summarize_eci_comparison)
+from irt_elo.data.readers.epoch_hub import (
+    compare_eci,
+    compare_edi,
+    hub_scores,
+    load_baselines,
+    parse_hub_score,
+    read_epoch_hub,
+    read_hub_eci,
+    read_hub_edi,
+    read_hub_scaling,
+    rescale_chance,
+    summarize_eci_comparison,
+)
 
 HUB = bundled_path("epoch_hub_2026-04")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+
 from irt_elo import Fitter, IrtEloError, from_frame
 from irt_elo.data.simulate import simulate_scores as simulate
 

@@ -7,11 +7,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from irt_elo.analysis.capabilities import (
+    Capabilities,
+    frontier,
+    frontier_records,
+    record_mask,
+    vintage_label,
+    z_for_level,
+)
 from irt_elo.data.bundled import bundled_path
 from irt_elo.data.datasets import load_epoch_eci_scores
 from irt_elo.errors import IrtEloError
-from irt_elo.analysis.capabilities import (Capabilities, frontier, frontier_records, record_mask, vintage_label,
-    z_for_level)
 
 
 @pytest.fixture(scope="module")

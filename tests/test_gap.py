@@ -7,10 +7,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from irt_elo.data.datasets import load_epoch_eci_scores
-from irt_elo.errors import IrtEloError
 from irt_elo.analysis.capabilities import Capabilities
 from irt_elo.analysis.gap import CRITERIA, PUBLISHED, gap, model_lag, thresholds
+from irt_elo.data.datasets import load_epoch_eci_scores
+from irt_elo.errors import IrtEloError
 
 
 @pytest.fixture(scope="module")
@@ -227,8 +227,8 @@ def test_paired_draws_detect_differences_that_independent_sigmas_miss():
     draws = pd.DataFrame(c[None, :] + rng.normal(0, 1.8, (300, 1)), columns=caps.frame.index)
     paired = Capabilities(caps.frame, draws=draws, source="simulation")
     kw = dict(start="2024-03-01", end="2025-12-31")
-    point = gap(paired, "epoch-2026", criterion="point", **kw)
-    pair = gap(paired, "epoch-2026", criterion="two-sided", **kw)
+    point = gap(paired, "epoch-2026", criterion="point", uncertainty="draws", **kw)
+    pair = gap(paired, "epoch-2026", criterion="two-sided", uncertainty="draws", **kw)
     indep = gap(paired, "epoch-2026", criterion="two-sided", uncertainty="sigma", **kw)
     assert "paired bootstrap" in pair.uncertainty and "CI-derived" in indep.uncertainty
     assert pair.gap_months == pytest.approx(point.gap_months)
@@ -249,7 +249,8 @@ def test_thresholds_from_sigma_and_from_paired_draws():
     assert K[0, 0] == pytest.approx(1.6448536 * np.sqrt(2), rel=1e-4)
     # Paired draws: a - b is exactly 2 in every draw -> the 2.5% quantile is 2 -> K = 2 - 2 = 0.
     draws = pd.DataFrame({"a": np.linspace(5, 15, 101), "b": np.linspace(3, 13, 101)})
-    K, how = thresholds(Capabilities(f, draws=draws), np.array([0]), np.array([1]), criterion="two-sided")
+    K, how = thresholds(Capabilities(f, draws=draws), np.array([0]), np.array([1]), criterion="two-sided",
+                        uncertainty="draws")
     assert K[0, 0] == pytest.approx(0.0, abs=1e-12) and "paired" in how
 
 

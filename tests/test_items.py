@@ -14,8 +14,8 @@ import pytest
 from scipy.special import expit
 
 from irt_elo import ELO_3X_PER_LOGIT, Elo, IrtEloError, ItemFitter, ResponseTable, simulate_responses
-from irt_elo.fit.items import e_step, item_data, quadrature_grid, score_models
 from irt_elo.data.responses import oracle_slopes
+from irt_elo.fit.items import e_step, item_data, quadrature_grid, score_models
 
 matplotlib.use("Agg")
 

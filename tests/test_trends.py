@@ -5,10 +5,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from irt_elo.data.datasets import load_epoch_eci_scores
-from irt_elo.errors import IrtEloError
 from irt_elo.analysis.capabilities import Capabilities
 from irt_elo.analysis.trends import breakpoint_scan, frontier_trend, hinge_fit, line_fit, scan_breaks, slope_ratio
+from irt_elo.data.datasets import load_epoch_eci_scores
+from irt_elo.errors import IrtEloError
 
 
 def _hinge_world(break_day: int = 400, s1: float = 8.0, s2: float = 20.0, noise: float = 0.0, seed: int = 0,

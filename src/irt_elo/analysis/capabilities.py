@@ -24,9 +24,8 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtri  # normal quantile; scipy.stats costs 0.4 s of import time
 
-from irt_elo.errors import normalise_name
-from irt_elo.errors import IrtEloError, did_you_mean
 from irt_elo.core.scale import scale_label
+from irt_elo.errors import IrtEloError, did_you_mean, normalise_name
 
 FRAME_COLUMNS = ("capability", "ci_low", "ci_high", "release_date", "group", "organization", "country")
 GROUPINGS = ("open", "country", "organization", "closed-us")
@@ -544,8 +543,8 @@ def read_capability_file(path: str | Path) -> pd.DataFrame:
     >>> float(df.set_index("model").loc["Claude 3.5 Sonnet", "capability"])
     130.0
     """
-    from irt_elo.data.table import read_csv_strict
     from irt_elo.data.readers.epoch_eci import read_eci_scores
+    from irt_elo.data.table import read_csv_strict
 
     p = Path(path)
     raw = read_csv_strict(p)
@@ -558,8 +557,8 @@ def read_capability_file(path: str | Path) -> pd.DataFrame:
 
 
 def _standard_capability_frame(df: pd.DataFrame, label: str) -> pd.DataFrame:
-    from irt_elo.data.table import open_weights_from_accessibility
     from irt_elo.data.readers.epoch_eci import SCORES_COLUMNS
+    from irt_elo.data.table import open_weights_from_accessibility
 
     out = df.copy()
     if "Model" in out.columns and "eci" in out.columns:

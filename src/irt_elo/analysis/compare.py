@@ -14,7 +14,8 @@ Elo fit of nine benchmarks). They differ partly by *what* is measured and partly
   headline.
 * :func:`caisi_table_elo` — the CAISI preset on CAISI's own published four-model table, against CAISI's Elo.
 
-Benchmark-subset robustness lives in :mod:`irt_elo.analysis.robustness`, harness control in :mod:`irt_elo.analysis.harness`.
+Benchmark-subset robustness lives in :mod:`irt_elo.analysis.robustness`, harness control in
+:mod:`irt_elo.analysis.harness`.
 Nothing here prints or writes files.
 """
 from __future__ import annotations
@@ -26,14 +27,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from irt_elo.data.table import ScoreTable
+from irt_elo.core.scale import ELO_PER_LOGIT, Elo, Logit, TwoAnchor, anchor_models
+from irt_elo.data.datasets import table_or_default
 from irt_elo.data.published import PUBLISHED_HEADLINES
 from irt_elo.data.records import records
-from irt_elo.data.datasets import table_or_default
+from irt_elo.data.table import ScoreTable
 from irt_elo.errors import IrtEloError
 from irt_elo.fit.fitter import Fitter
 from irt_elo.fit.presets import benchmark_domains, caisi_epoch_benchmarks, caisi_scale, get_preset
-from irt_elo.core.scale import ELO_PER_LOGIT, Elo, Logit, TwoAnchor, anchor_models
 
 CAISI_MODEL = "DeepSeek-V4-Pro"
 EPOCH_WINDOW = ("2026-01-01", "2026-05-28")
@@ -96,7 +97,8 @@ class Question:
         return replace(self, **changes)
 
     def answer(self, caps: Any, level: float = 0.90, seed: int = 12345) -> Any:
-        """The :class:`~irt_elo.analysis.gap.GapResult` of this question on a :class:`~irt_elo.analysis.capabilities.Capabilities`."""
+        """The :class:`~irt_elo.analysis.gap.GapResult` of this question on a
+        :class:`~irt_elo.analysis.capabilities.Capabilities`."""
         from irt_elo.analysis.gap import gap, model_lag
 
         if self.kind == "model-lag":
@@ -676,8 +678,8 @@ def caisi_table_elo(table: ScoreTable | None = None, reference: ScoreTable | Fit
     ['GPT-5.5', 'Claude Opus 4.6', 'DeepSeek-V4-Pro', 'GPT-5.4 Mini']
     """
     from irt_elo.core import model as M
-    from irt_elo.data.datasets import load_caisi_table
     from irt_elo.core.solve import Problem, solve
+    from irt_elo.data.datasets import load_caisi_table
     from irt_elo.fit.presets import caisi_benchmarks
 
     table = table if table is not None else load_caisi_table()

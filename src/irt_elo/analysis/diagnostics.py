@@ -44,13 +44,12 @@ import numpy as np
 import pandas as pd
 
 from irt_elo.core import model as M
+from irt_elo.core.optim import minimize_box
+from irt_elo.core.solve import Problem, SolveResult
 from irt_elo.data.table import ScoreTable
-from irt_elo.errors import IrtEloError
+from irt_elo.errors import IrtEloError, check_number
 from irt_elo.fit.executor import parallel_map
 from irt_elo.fit.fitter import Fitter, questions_per_cell
-from irt_elo.core.solve import Problem, SolveResult
-from irt_elo.errors import check_number
-from irt_elo.core.optim import minimize_box
 
 VARIANCE_FLOOR = 0.01
 

@@ -1,7 +1,7 @@
 """How far one group of models trails another: Epoch's and CAISI's gap procedures, with intervals.
 
-Three procedures, each on any grouping of a :class:`~irt_elo.analysis.capabilities.Capabilities` table (open vs closed weights by
-default; countries or organisations via ``by=``):
+Three procedures, each on any grouping of a :class:`~irt_elo.analysis.capabilities.Capabilities` table (open vs
+closed weights by default; countries or organisations via ``by=``):
 
 ``epoch-2026`` (Epoch data insight, 29 May 2026)
     For each day in the window, take the trailing group's best model released by then and find the latest date on
@@ -44,13 +44,20 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtri  # normal quantile; scipy.stats costs 0.4 s of import time
 
+from irt_elo.analysis.capabilities import (
+    Capabilities,
+    dates_from_days,
+    day_number,
+    day_numbers,
+    format_date,
+    frontier,
+    frontier_records,
+    to_date,
+)
+from irt_elo.analysis.trends import line_fit
 from irt_elo.data.published import PUBLISHED
 from irt_elo.data.records import jsonable, records
-from irt_elo.errors import IrtEloError
-from irt_elo.analysis.capabilities import (Capabilities, dates_from_days, day_number, day_numbers, format_date,
-    frontier, frontier_records, to_date)
-from irt_elo.errors import normalise_name
-from irt_elo.analysis.trends import line_fit
+from irt_elo.errors import IrtEloError, normalise_name
 
 Method = Literal["epoch-2026", "epoch-2025", "caisi"]
 Criterion = Literal["two-sided", "one-sided", "point"]
@@ -153,7 +160,7 @@ class GapResult:
 
 
 def thresholds(caps: Capabilities, rows: np.ndarray, cols: np.ndarray, *, criterion: Criterion = "two-sided",
-               alpha: float = 0.05, uncertainty: str = "auto") -> tuple[np.ndarray, str]:
+               alpha: float = 0.05, uncertainty: str = "sigma") -> tuple[np.ndarray, str]:
     """Matrix ``K`` such that model ``rows[a]`` is significantly better than ``cols[b]`` iff ``c_a - c_b > K[a, b]``.
 
     ``rows``/``cols`` index ``caps.frame``. With bootstrap draws (paired) ``K = (c_a - c_b) - q(D_ab)``, ``q`` the
@@ -452,7 +459,7 @@ def _lag_setup(caps: Capabilities, model: str, lead: str, by: str | None, unknow
 
 def gap(caps: Capabilities, method: Method = "epoch-2026", start: Any = None, end: Any = None, lead: str | None = None,
         trail: str | None = None, criterion: Criterion = "two-sided", level: float = 0.90, *, alpha: float = 0.05,
-        by: str | Mapping[str, str] | None = None, unknown: str | None = None, uncertainty: str = "auto",
+        by: str | Mapping[str, str] | None = None, unknown: str | None = None, uncertainty: str = "sigma",
         n_draws: int = 500, seed: int = 12345, days_per_month: float = DAYS_PER_MONTH, n_levels: int = 100,
         frontier_draws: str = "recompute") -> GapResult:
     """The average gap between two groups' frontiers by one of the published procedures, with intervals.
@@ -477,8 +484,10 @@ def gap(caps: Capabilities, method: Method = "epoch-2026", start: Any = None, en
     by, unknown : optional
         Regroup first (see :meth:`Capabilities.regroup`): 'open', 'country', 'organization'; ``unknown='closed'``
         counts models of unknown accessibility as closed.
-    uncertainty : {'auto', 'draws', 'sigma'}
-        Paired bootstrap draws when present ('auto'), or force CI-derived sigmas.
+    uncertainty : {'sigma', 'draws', 'auto'}
+        'sigma' (Epoch's procedure, the default of every command): each model's interval as an independent normal
+        sigma, for the catch-up test and for parametric draws of the interval; 'draws': paired bootstrap draws
+        (the table must have them); 'auto': draws when present, else sigmas.
     n_draws, seed : int
         Parametric draws used for the interval when the table has no bootstrap draws.
     days_per_month : float
@@ -525,7 +534,7 @@ def gap(caps: Capabilities, method: Method = "epoch-2026", start: Any = None, en
 
 def model_lag(caps: Capabilities, model: str, lead: str = "closed", *, criterion: Criterion = "point",
               how: str = "record", level: float = 0.90, alpha: float = 0.05, by: str | None = None,
-              unknown: str | None = None, end: Any = None, uncertainty: str = "auto", n_draws: int = 500,
+              unknown: str | None = None, end: Any = None, uncertainty: str = "sigma", n_draws: int = 500,
               seed: int = 12345, days_per_month: float = DAYS_PER_MONTH) -> GapResult:
     """How many months a named model lags the leading group (CAISI's question about DeepSeek V4 Pro).
 
@@ -547,6 +556,8 @@ def model_lag(caps: Capabilities, model: str, lead: str = "closed", *, criterion
     how : {'record', 'trend'}
     end : date-like, optional
         Only leader models released on or before this date are considered (default: all).
+    uncertainty, level, alpha, n_draws, seed, days_per_month, by, unknown
+        As in :func:`gap` ('sigma', Epoch's independent CI-derived sigmas, by default).
 
     Returns
     -------

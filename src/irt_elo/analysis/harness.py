@@ -28,13 +28,12 @@ from scipy import sparse
 from scipy.special import expit, log_expit
 
 from irt_elo.core import model as M
-from irt_elo.data.table import ScoreTable
-from irt_elo.data.sources import KINDS, filter_sources, source_kinds
-from irt_elo.data.datasets import table_or_default
-from irt_elo.errors import IrtEloError
 from irt_elo.core.optim import minimize_box
 from irt_elo.core.scale import scale_label
-
+from irt_elo.data.datasets import table_or_default
+from irt_elo.data.sources import KINDS, filter_sources, source_kinds
+from irt_elo.data.table import ScoreTable
+from irt_elo.errors import IrtEloError
 
 # --------------------------------------------------------------------------------------------------------------------
 # The capability model with per-source offsets: x = [theta (M), delta (B), free alpha (F), gamma (K)].

@@ -24,11 +24,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from irt_elo.analysis.compare import (CAISI_QUESTION, EPOCH_QUESTION, PUBLISHED_HEADLINES, MethodSpec, Question,
-    fit_method, run_method)
+from irt_elo.analysis.compare import (
+    CAISI_QUESTION,
+    EPOCH_QUESTION,
+    PUBLISHED_HEADLINES,
+    MethodSpec,
+    Question,
+    fit_method,
+    run_method,
+)
+from irt_elo.data.datasets import table_or_default
 from irt_elo.data.records import records
 from irt_elo.data.table import ScoreTable
-from irt_elo.data.datasets import table_or_default
 from irt_elo.errors import IrtEloError, did_you_mean
 
 POINT_QUESTIONS = (EPOCH_QUESTION.with_(criterion="point"), CAISI_QUESTION)

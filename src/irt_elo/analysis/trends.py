@@ -23,9 +23,16 @@ import numpy as np
 import pandas as pd
 from scipy.special import stdtrit  # Student t quantile, without importing scipy.stats
 
+from irt_elo.analysis.capabilities import (
+    Capabilities,
+    dates_from_days,
+    day_number,
+    day_numbers,
+    format_date,
+    frontier_records,
+    to_date,
+)
 from irt_elo.errors import IrtEloError
-from irt_elo.analysis.capabilities import (Capabilities, dates_from_days, day_number, day_numbers, format_date,
-    frontier_records, to_date)
 
 DAYS_PER_YEAR = 365.25
 
@@ -240,8 +247,8 @@ def breakpoint_scan(caps: Capabilities, group: str | None = None, *, start: Any 
     details = {
         "n_frontier_models": len(recs), "min_segment": min_segment, "sse": float(sse[k]),
         "linear_sse": line_fit(x, y)[2], "n_draws_used": int(len(res_a)),
-        "break_date_low": format_date(br_dates.sort_values()[int((1 - level) / 2 * (len(br_dates) - 1))]) if len(br_dates)
-        else None,
+        "break_date_low": format_date(br_dates.sort_values()[int((1 - level) / 2 * (len(br_dates) - 1))])
+        if len(br_dates) else None,
         "break_date_high": format_date(br_dates.sort_values()[int((1 + level) / 2 * (len(br_dates) - 1))])
         if len(br_dates) else None,
         "break_date_mode": format_date(pd.Series(br_dates).mode().iloc[0]) if len(br_dates) else None,
@@ -277,7 +284,8 @@ def slope_ratio(caps: Capabilities, split: Any, group: str | None = None, *, sta
         xb = float(day_number(to_date(split, "split date")))
     x, y = days[recs], vals[recs]
     if np.sum(x < xb) < 2 or np.sum(x >= xb) < 2:
-        raise IrtEloError(f"split at {format_date(dates_from_days(np.array([int(xb)]))[0])} leaves fewer than 2 frontier models on "
+        split = format_date(dates_from_days(np.array([int(xb)]))[0])
+        raise IrtEloError(f"split at {split} leaves fewer than 2 frontier models on "
                           f"one side ({int(np.sum(x < xb))} before, {int(np.sum(x >= xb))} on/after); move it")
 
     def fit(xx: np.ndarray, yy: np.ndarray) -> tuple[float, float, float]:
@@ -331,7 +339,8 @@ def _two_piece_result(kind: str, caps: Capabilities, group: str | None, win: tup
         fit = _fit_frame(x, lambda t: np.full(len(t), np.nan))
     return TrendResult(
         kind=kind, data=caps.source, scale=caps.scale, group=group, window=win, points=_points(sub, recs), fit=fit,
-        break_date=dates_from_days(np.array([int(round(xb))]))[0], break_model=str(names[recs][k]) if k is not None else None,
+        break_date=dates_from_days(np.array([int(round(xb))]))[0],
+        break_model=str(names[recs][k]) if k is not None else None,
         slope_before=b1 * DAYS_PER_YEAR, slope_before_low=lo1, slope_before_high=hi1,
         slope_after=b2 * DAYS_PER_YEAR, slope_after_low=lo2, slope_after_high=hi2,
         ratio=ratio, ratio_low=lor, ratio_high=hir, level=level, per_logit=caps.per_logit,

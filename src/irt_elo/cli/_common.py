@@ -244,6 +244,7 @@ def _fixed_metadata(fmt: str) -> dict[str, Any]:
     return {"CreationDate": None, "Creator": None, "Producer": None}
 
 
-__all__ = ["load_table", "fitter_from_args", "one_preset", "scale_from_args", "check_level", "check_bootstrap", "check_jobs",
+__all__ = ["load_table", "fitter_from_args", "one_preset", "scale_from_args", "check_level", "check_bootstrap",
+           "check_jobs",
            "figure_path", "check_outputs", "check_figure_path", "atomic_write", "dumps", "write_frame", "write_json",
            "format_table", "save_figure", "FIGURE_TYPES", "METHOD_OPTIONS"]

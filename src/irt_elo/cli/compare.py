@@ -233,16 +233,7 @@ def decomposition_table(frame: Any) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from irt_elo.analysis.compare import caisi_table_elo, compare, decompose
-    from irt_elo.analysis.harness import harness_control
-    from irt_elo.analysis.robustness import leave_one_out, subset_gaps
-    from irt_elo.cli._common import (
-        check_outputs,
-        format_table,
-        load_table,
-        write_frame,
-        write_json,
-    )
+    from irt_elo.cli._common import check_outputs, load_table, write_frame, write_json
 
     resolve(args)
     check_common(args)
@@ -258,16 +249,41 @@ def run(args: argparse.Namespace) -> int:
     check_model(table, args.model)
     if args.subsets:
         check_subset_size(table, specs, args.k, args.pool)
-    n_boot = args.bootstrap
-    run_kw = dict(seed=args.seed, level=args.level, n_jobs=args.jobs, scheduler=args.scheduler)
-    questions = questions_for(args.model, n_boot, args.uncertainty)
-    comp = compare(table, specs, questions, n_boot=n_boot, common_models=args.common_models, **run_kw)
-    out: dict[str, Any] = comp.to_dict()
     say = (lambda *a: None) if args.quiet else print
+    comp, out = headlines(table, specs, args, say)
+    dec = None
+    if not args.no_decomposition:
+        dec = decomposition(table, specs, comp, args, say)
+        out["decomposition"] = dec.to_dict()
+    if args.subsets or args.loo:
+        out.update(robustness(table, specs, args, say))
+    if args.harness:
+        out["harness"] = harness(table, specs, args, say)
+    if args.caisi_table:
+        out["caisi_table"] = caisi_table(comp, args, say)
+    if args.decomposition_out and dec is not None:
+        write_frame(dec.frame, args.decomposition_out, meta={"data": table.name}, key="steps", inputs=inputs)
+    if args.output:
+        write_json(out, args.output, inputs=inputs)
+    return 0
+
+
+def run_kw(args: argparse.Namespace) -> dict[str, Any]:
+    """Bootstrap and executor options every refit of the command shares."""
+    return dict(seed=args.seed, level=args.level, n_jobs=args.jobs, scheduler=args.scheduler)
+
+
+def headlines(table: Any, specs: list[Any], args: argparse.Namespace, say: Any) -> tuple[Any, dict[str, Any]]:
+    """Each preset's answer to each question (and, on the bundled data, the published scores' answers)."""
+    from irt_elo.analysis.compare import compare
+
+    questions = questions_for(args.model, args.bootstrap, args.uncertainty)
+    comp = compare(table, specs, questions, n_boot=args.bootstrap, common_models=args.common_models, **run_kw(args))
+    out: dict[str, Any] = comp.to_dict()
     test = ("independent CI-derived sigmas (Epoch's procedure, as `irt-elo gap`)" if args.uncertainty == "sigma"
             else "paired bootstrap draws")
-    say(f"Headline gaps on {table.name} ({n_boot} bootstrap draws per fit, {args.level:.0%} intervals, catch-up "
-        f"test on {test}; * = the preset's own headline question)")
+    say(f"Headline gaps on {table.name} ({args.bootstrap} bootstrap draws per fit, {args.level:.0%} intervals, "
+        f"catch-up test on {test}; * = the preset's own headline question)")
     for q in questions:
         say(f"  {q.key}: {q.label}; caught up = {q.criterion}")
     say(headline_table(comp.to_frame()))
@@ -279,78 +295,91 @@ def run(args: argparse.Namespace) -> int:
         say("")
         say("The same questions on Epoch's published scores (what `irt-elo gap` answers without options):")
         say(published_table(out["published_scores"]))
+    return comp, out
 
-    dec = None
-    if not args.no_decomposition:
-        steps = decomposition_steps(args, specs)
-        dec = decompose(table, steps, n_boot=n_boot, reuse=[] if args.common_models else comp.results, **run_kw)
-        out["decomposition"] = dec.to_dict()
-        say("")
-        say("Decomposition: one method choice at a time, eci preset -> caisi preset (cumulative; gap in months)")
-        say(decomposition_table(dec.frame))
-        say(f"  total change {dec.total_months:+.1f} months = sum of the step changes")
 
-    if args.subsets or args.loo:
-        out["subsets"] = {}
-        out["leave_one_out"] = {}
-        for s in specs:
-            if args.subsets:
-                sr = subset_gaps(table, s, k=args.k, n_subsets=args.subsets, seed=args.seed, pool=args.pool,
-                                 questions=questions_for(args.model, 0),
-                                 require_model=None if args.any_subset else args.model, n_jobs=args.jobs,
-                                 scheduler=args.scheduler)
-                out["subsets"][s.name] = sr.to_dict()
-                say("")
-                say(f"{s.name}: gap over {args.subsets} random {args.k}-benchmark subsets ({args.pool} pool"
-                    f"{'' if args.any_subset else ', each keeping ' + args.model}; point criterion; "
-                    f"subsets by status {sr.counts()})")
-                say(format_table(sr.summary(args.level), max_width=40))
-            if args.loo:
-                lo = leave_one_out(table, s, questions=questions_for(args.model, 0), seed=args.seed,
-                                   n_jobs=args.jobs, scheduler=args.scheduler)
-                out["leave_one_out"][s.name] = lo.to_dict()
-                inf = lo.frame[["benchmarks", "status"]].copy()
-                for q in questions:
-                    inf[f"{q.key}_months"] = lo.frame[f"{q.key}_months"]
-                    inf[f"{q.key}_effect"] = lo.frame[f"{q.key}_months"] - lo.full[f"{q.key}_months"]
-                size = inf[[f"{q.key}_effect" for q in questions]].abs().max(axis=1)
-                inf = inf.loc[size.sort_values(ascending=False, na_position="last").index].head(10)
-                say("")
-                say(f"{s.name}: leave one benchmark out: gap months without it and the change (point criterion; "
-                    f"largest 10 of {len(lo.frame)})")
-                say(format_table(inf, max_width=40))
+def decomposition(table: Any, specs: list[Any], comp: Any, args: argparse.Namespace, say: Any) -> Any:
+    from irt_elo.analysis.compare import decompose
 
-    if args.harness:
-        out["harness"] = {}
-        for s in specs:
-            hr = harness_control(table, s, questions, n_boot=n_boot, **run_kw)
-            out["harness"][s.name] = hr.to_dict()
+    dec = decompose(table, decomposition_steps(args, specs), n_boot=args.bootstrap,
+                    reuse=[] if args.common_models else comp.results, **run_kw(args))
+    say("")
+    say("Decomposition: one method choice at a time, eci preset -> caisi preset (cumulative; gap in months)")
+    say(decomposition_table(dec.frame))
+    say(f"  total change {dec.total_months:+.1f} months = sum of the step changes")
+    return dec
+
+
+def robustness(table: Any, specs: list[Any], args: argparse.Namespace, say: Any) -> dict[str, Any]:
+    """Random benchmark subsets and leave-one-out, point criterion, per preset."""
+    from irt_elo.analysis.robustness import leave_one_out, subset_gaps
+    from irt_elo.cli._common import format_table
+
+    out: dict[str, Any] = {"subsets": {}, "leave_one_out": {}}
+    questions = questions_for(args.model, 0)
+    workers = dict(n_jobs=args.jobs, scheduler=args.scheduler)
+    for s in specs:
+        if args.subsets:
+            sr = subset_gaps(table, s, k=args.k, n_subsets=args.subsets, seed=args.seed, pool=args.pool,
+                             questions=questions, require_model=None if args.any_subset else args.model, **workers)
+            out["subsets"][s.name] = sr.to_dict()
             say("")
-            say(f"{s.name}: harness control")
-            cols = [c for c in ("sources", "question", "gap_months", "gap_months_low", "gap_months_high",
-                                "gap_points", "gap_points_low", "gap_points_high", "n_models", "n_benchmarks",
-                                "n_scores", "error") if c in hr.by_source]
-            say(format_table(hr.by_source[cols]))
-            say(format_table(hr.offsets))
-            say("  " + hr.verdict)
+            say(f"{s.name}: gap over {args.subsets} random {args.k}-benchmark subsets ({args.pool} pool"
+                f"{'' if args.any_subset else ', each keeping ' + args.model}; point criterion; "
+                f"subsets by status {sr.counts()})")
+            say(format_table(sr.summary(args.level), max_width=40))
+        if args.loo:
+            lo = leave_one_out(table, s, questions=questions, seed=args.seed, **workers)
+            out["leave_one_out"][s.name] = lo.to_dict()
+            inf = lo.frame[["benchmarks", "status"]].copy()
+            for q in questions:
+                inf[f"{q.key}_months"] = lo.frame[f"{q.key}_months"]
+                inf[f"{q.key}_effect"] = lo.frame[f"{q.key}_months"] - lo.full[f"{q.key}_months"]
+            size = inf[[f"{q.key}_effect" for q in questions]].abs().max(axis=1)
+            inf = inf.loc[size.sort_values(ascending=False, na_position="last").index].head(10)
+            say("")
+            say(f"{s.name}: leave one benchmark out: gap months without it and the change (point criterion; "
+                f"largest 10 of {len(lo.frame)})")
+            say(format_table(inf, max_width=40))
+    return out
 
-    if args.caisi_table:
-        eci_fit = next((r.fitter for r in comp.results if r.spec.preset == "eci" and r.spec.sources == "all"
-                        and not r.spec.overrides and args.data is None), None)
-        ct = caisi_table_elo(reference=eci_fit, three_x=args.elo_3x)
-        out["caisi_table"] = ct.to_dict()
+
+def harness(table: Any, specs: list[Any], args: argparse.Namespace, say: Any) -> dict[str, Any]:
+    """Gaps by evaluation source and with a per-source offset, per preset."""
+    from irt_elo.analysis.harness import harness_control
+    from irt_elo.cli._common import format_table
+
+    out = {}
+    questions = questions_for(args.model, args.bootstrap, args.uncertainty)
+    for s in specs:
+        hr = harness_control(table, s, questions, n_boot=args.bootstrap, **run_kw(args))
+        out[s.name] = hr.to_dict()
         say("")
-        say("CAISI's published table (4 models x 9 benchmarks): Elo, Claude Opus 4.6 = 999")
-        say(format_table(ct.frame.reset_index(), max_width=30))
-        say(format_table(ct.differences, floats={c: ".2f" for c in ct.differences.columns if "ratio" in c}))
-        for n in ct.notes:
-            say(f"  {n}")
+        say(f"{s.name}: harness control")
+        cols = [c for c in ("sources", "question", "gap_months", "gap_months_low", "gap_months_high",
+                            "gap_points", "gap_points_low", "gap_points_high", "n_models", "n_benchmarks",
+                            "n_scores", "error") if c in hr.by_source]
+        say(format_table(hr.by_source[cols]))
+        say(format_table(hr.offsets))
+        say("  " + hr.verdict)
+    return out
 
-    if args.decomposition_out and dec is not None:
-        write_frame(dec.frame, args.decomposition_out, meta={"data": table.name}, key="steps", inputs=inputs)
-    if args.output:
-        write_json(out, args.output, inputs=inputs)
-    return 0
+
+def caisi_table(comp: Any, args: argparse.Namespace, say: Any) -> dict[str, Any]:
+    """CAISI's published four-model table refitted, against CAISI's Elo."""
+    from irt_elo.analysis.compare import caisi_table_elo
+    from irt_elo.cli._common import format_table
+
+    eci_fit = next((r.fitter for r in comp.results if r.spec.preset == "eci" and r.spec.sources == "all"
+                    and not r.spec.overrides and args.data is None), None)
+    ct = caisi_table_elo(reference=eci_fit, three_x=args.elo_3x)
+    say("")
+    say("CAISI's published table (4 models x 9 benchmarks): Elo, Claude Opus 4.6 = 999")
+    say(format_table(ct.frame.reset_index(), max_width=30))
+    say(format_table(ct.differences, floats={c: ".2f" for c in ct.differences.columns if "ratio" in c}))
+    for n in ct.notes:
+        say(f"  {n}")
+    return ct.to_dict()
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -384,12 +413,7 @@ PLOT_SUBSETS = 200
 def run_plot(args: argparse.Namespace) -> int:
     import matplotlib
 
-    from irt_elo.cli._common import (
-        check_figure_path,
-        figure_path,
-        load_table,
-        save_figure,
-    )
+    from irt_elo.cli._common import check_figure_path, figure_path, load_table, save_figure
     from irt_elo.plots.compare import plot_subsets, plot_waterfall
 
     matplotlib.use("Agg")

@@ -22,9 +22,9 @@ examples:
   irt-elo diagnose my_scores.csv --percent --cv 0 --top 20
 
 Fit statistics (per benchmark and per model, observed cells only): RMSE, mean residual, and infit/outfit mean
-squares normalised so that 1 is typical misfit (see irt_elo.analysis.diagnostics). Cross-validation holds out observed cells
-(every model keeps data in each training fold) and reports held-out R^2 for: 2PL sigmoid, 2PL clipped-linear,
-1PL, and a binomial likelihood.
+squares normalised so that 1 is typical misfit (see irt_elo.analysis.diagnostics). Cross-validation holds out
+observed cells (every model keeps data in each training fold) and reports held-out R^2 for: 2PL sigmoid, 2PL
+clipped-linear, 1PL, and a binomial likelihood.
 """
 
 STAT_COLUMNS = ["n", "rmse", "mean_residual", "infit", "outfit", "share_top"]
@@ -53,13 +53,7 @@ def add_parser(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from irt_elo.analysis.diagnostics import cross_validate, cv_candidates, diagnose
-    from irt_elo.cli._common import (
-        check_jobs,
-        check_outputs,
-        fitter_from_args,
-        load_table,
-        write_json,
-    )
+    from irt_elo.cli._common import check_jobs, check_outputs, fitter_from_args, load_table, write_json
 
     if args.cv != 0 and args.cv < 2:
         raise IrtEloError(f"--cv {args.cv}: use 0 (no cross-validation) or at least 2 folds")
@@ -162,18 +156,8 @@ def run_plot(args: argparse.Namespace) -> int:
 
     matplotlib.use("Agg")
     from irt_elo.analysis.diagnostics import diagnose
-    from irt_elo.cli._common import (
-        check_figure_path,
-        figure_path,
-        fitter_from_args,
-        load_table,
-        save_figure,
-    )
-    from irt_elo.plots.diagnostics import (
-        plot_fit_statistics,
-        plot_information,
-        plot_item_curves,
-    )
+    from irt_elo.cli._common import check_figure_path, figure_path, fitter_from_args, load_table, save_figure
+    from irt_elo.plots.diagnostics import plot_fit_statistics, plot_information, plot_item_curves
 
     inputs = [args.data] if args.data else []
     check_figure_path(figure_path(args), inputs=inputs)

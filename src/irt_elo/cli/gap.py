@@ -170,6 +170,9 @@ def compute(args: argparse.Namespace):
                 raise IrtEloError(f"{opt} does not apply with --model (the lag is measured at the model's release, "
                                   "against the leading group's frontier; --how trend uses its trend line)")
     caps = load_capabilities(args)
+    if args.uncertainty == "draws" and caps.draws is None:
+        raise IrtEloError("--uncertainty draws needs bootstrap draws: give a score table (or a fit option such as "
+                          "--preset) with --bootstrap N")
     common = dict(level=args.level, alpha=args.alpha, by=args.by, unknown=args.unknown_as, n_draws=args.n_draws,
                   seed=args.seed, days_per_month=args.days_per_month, uncertainty=args.uncertainty)
     if args.model:

@@ -23,6 +23,9 @@ DEFAULT_TOP = 20  # rows printed per table
 DEFAULT_DRAWS = 500  # parametric draws of an interval (Epoch's bootstrap count)
 REFIT_BOOTSTRAP = 100  # bootstrap draws when gap or compare fit the data themselves
 UNCERTAINTY = ("sigma", "draws")
+ITEM_ESTIMATORS = ("mml", "jmap")  # --level item: marginal ML by EM (default), joint MAP
+BAYES_ESTIMATORS = ("svi", "nuts")  # --bayes: variational inference (default), NUTS sampling
+ESTIMATORS = ITEM_ESTIMATORS + BAYES_ESTIMATORS
 
 
 class HelpFormatter(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):
@@ -75,6 +78,18 @@ def add_data_level(g: Any) -> None:
     g.add_argument("--level", dest="data_level", metavar="{aggregate,item}", default="aggregate", action=DataLevel,
                    help="aggregate: one score per model and benchmark; item: one 0/1 response per model and item "
                         "(long: model, item, correct, optional benchmark)")
+
+
+def add_estimation(g: Any) -> None:
+    """``--bayes``, ``--estimator`` and ``--steps``: which fitter runs and with which estimation algorithm."""
+    g.add_argument("--bayes", action="store_true",
+                   help="Bayesian fit (Pyro; needs irt-elo[bayes]): posterior means, posterior intervals at "
+                        "--ci-level (ci_low/ci_high), --se adds posterior SDs")
+    g.add_argument("--estimator", choices=ESTIMATORS,
+                   help="estimation algorithm: with --level item mml (marginal ML by EM, the default) or jmap "
+                        "(joint MAP); with --bayes svi (variational inference, the default) or nuts (NUTS sampling)")
+    g.add_argument("--steps", type=int, metavar="N",
+                   help="optimisation steps of --bayes --estimator svi (default 2000)")
 
 
 def add_data(p: argparse.ArgumentParser) -> None:
@@ -209,5 +224,7 @@ def add_figure_output(p: argparse.ArgumentParser, default: str) -> None:
 
 
 __all__ = ["HelpFormatter", "Deprecated", "add_data", "add_preset", "add_method", "add_scale", "add_uncertainty",
-           "add_seed", "add_workers", "add_model", "DataLevel", "add_data_level", "add_output", "add_figure_output", "DEFAULT_SEED", "DEFAULT_LEVEL",
-           "DEFAULT_JOBS", "DEFAULT_TOP", "DEFAULT_DRAWS", "REFIT_BOOTSTRAP", "FORMS", "LOSSES", "SCALES", "UNCERTAINTY"]
+           "add_seed", "add_workers", "add_model", "DataLevel", "add_data_level", "add_estimation", "add_output",
+           "add_figure_output", "DEFAULT_SEED", "DEFAULT_LEVEL", "DEFAULT_JOBS", "DEFAULT_TOP", "DEFAULT_DRAWS",
+           "REFIT_BOOTSTRAP", "FORMS", "LOSSES", "SCALES", "UNCERTAINTY", "ESTIMATORS", "ITEM_ESTIMATORS",
+           "BAYES_ESTIMATORS"]

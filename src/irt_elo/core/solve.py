@@ -17,7 +17,6 @@ from irt_elo.core import model as M
 from irt_elo.core.optim import ArrowCurvature, minimize_box
 from irt_elo.errors import IrtEloError
 
-
 Loss = Literal["least_squares", "binomial", "bernoulli", "beta"]
 
 
@@ -158,12 +157,12 @@ def solve(problem: Problem, x0: np.ndarray) -> SolveResult:
     """Minimise the problem's penalised loss from ``x0`` with analytic derivatives.
 
     With up to :data:`DENSE_LIMIT` difficulties and slopes: bounded Levenberg-Marquardt / Fisher scoring
-    (:func:`irt_elo.core.optim.minimize_box`) with Gauss-Newton / Fisher steps or, with ``curvature='exact'``, exact-Hessian
-    Newton steps; either way the (diagonal) capability block is eliminated, so a step costs a factorisation of the
-    benchmark block only. Larger problems: scipy's trust-region-reflective least squares with the sparse analytic
-    Jacobian, or L-BFGS-B with the analytic gradient for the likelihood losses. The beta loss with estimated
-    precision alternates between the parameters and the precisions (each step lowers the same objective) until the
-    precisions settle. The Newton solver runs on one BLAS thread (see :mod:`irt_elo.core.threads`).
+    (:func:`irt_elo.core.optim.minimize_box`) with Gauss-Newton / Fisher steps or, with ``curvature='exact'``,
+    exact-Hessian Newton steps; either way the (diagonal) capability block is eliminated, so a step costs a
+    factorisation of the benchmark block only. Larger problems: scipy's trust-region-reflective least squares with
+    the sparse analytic Jacobian, or L-BFGS-B with the analytic gradient for the likelihood losses. The beta loss
+    with estimated precision alternates between the parameters and the precisions (each step lowers the same
+    objective) until the precisions settle. The Newton solver runs on one BLAS thread (see :mod:`irt_elo.core.threads`).
 
     Examples
     --------

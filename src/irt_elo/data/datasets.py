@@ -5,12 +5,11 @@ in the repository's ``data/benchmarks`` folder.
 """
 from __future__ import annotations
 
-
 import pandas as pd
 
-from irt_elo.data.table import ScoreTable
-from irt_elo.data.detect import read_table
 from irt_elo.data.bundled import bundled_dir, bundled_path
+from irt_elo.data.detect import read_table
+from irt_elo.data.table import ScoreTable
 from irt_elo.errors import IrtEloError
 
 LATEST_ECI = "2026-08-11"

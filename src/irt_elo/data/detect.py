@@ -15,8 +15,17 @@ from irt_elo.data.readers import caisi
 from irt_elo.data.readers.epoch_eci import epoch_eci_frame
 from irt_elo.data.readers.epoch_hub import is_hub, read_epoch_hub
 from irt_elo.data.readers.rosetta import read_rosetta
-from irt_elo.data.table import (Aggregate, ScoreScale, ScoreTable, column_key, find_column, from_frame, from_wide,
-                                path_label, read_csv_strict)
+from irt_elo.data.table import (
+    Aggregate,
+    ScoreScale,
+    ScoreTable,
+    column_key,
+    find_column,
+    from_frame,
+    from_wide,
+    path_label,
+    read_csv_strict,
+)
 from irt_elo.errors import IrtEloError
 
 
@@ -36,7 +45,8 @@ def read_table(
         ``release_date``, ``organization``, ``open_weights``/``accessibility``, ``source``, ``domain``, ``n_items``),
         a wide CSV (a ``model`` column, one column per benchmark), or Epoch's ``eci_benchmarks.csv``
         (joined with ``eci_scores.csv`` found beside it); or a folder / zip in a known layout: Epoch's
-        Benchmarking Hub ``benchmark_data.zip`` or the Rosetta Stone paper's data folder (see :mod:`irt_elo.data.readers`).
+        Benchmarking Hub ``benchmark_data.zip``, the Rosetta Stone paper's data folder or CAISI's published table
+        (see :mod:`irt_elo.data.readers`).
     score_scale : {'fraction', 'percent', 'auto'}
         Scores are fractions in [0, 1] (a value above 1 is an error), percentages in [0, 100], or guessed
         from the maximum.
@@ -95,8 +105,10 @@ def read_layout(path: str | os.PathLike) -> ScoreTable | None:
     Examples
     --------
     >>> from irt_elo.datasets import bundled_path
-    >>> read_layout(bundled_path("epoch_benchmark_stitching_2025-11")).n_obs, read_layout(bundled_path("caisi_2026-05-01")).n_obs
-    (1324, 35)
+    >>> read_layout(bundled_path("epoch_benchmark_stitching_2025-11")).n_obs
+    1324
+    >>> read_layout(bundled_path("caisi_2026-05-01")).n_obs
+    35
     """
     p = Path(path)
     if p.is_dir() and (p / "benchmarks_runs.csv").is_file() and (p / "model_versions.csv").is_file():

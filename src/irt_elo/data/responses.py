@@ -1,6 +1,7 @@
 """Item-level responses: read, validate and index binary model × item outcomes.
 
-A :class:`ResponseTable` is what the item-level fitters (:mod:`irt_elo.fit.items`, :mod:`irt_elo.fit.bayes`) take. It holds
+A :class:`ResponseTable` is what the item-level fitters (:mod:`irt_elo.fit.items`, :mod:`irt_elo.fit.bayes`) take.
+It holds
 
 * ``responses``: one row per observed (model, item) pair with ``correct`` in {0, 1} and, where the source had them,
   ``benchmark``, ``domain`` and a per-response ``weight``;
@@ -24,9 +25,26 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from irt_elo.data.table import (MODEL_META, ScoreTable, check_names, component_lists, first_per_key, column_key,
-    model_frame, n_components, name_list, parse_bool, parse_dates, row_mask, short_list, standardise_columns,
-    path_label, location, from_frame, read_csv_strict)
+from irt_elo.data.table import (
+    MODEL_META,
+    ScoreTable,
+    check_names,
+    column_key,
+    component_lists,
+    first_per_key,
+    from_frame,
+    location,
+    model_frame,
+    n_components,
+    name_list,
+    parse_bool,
+    parse_dates,
+    path_label,
+    read_csv_strict,
+    row_mask,
+    short_list,
+    standardise_columns,
+)
 from irt_elo.errors import IrtEloError, did_you_mean
 
 # Item-level spellings (compared after lower-casing and dropping spaces/underscores). "task" is an item here: CAISI's

@@ -14,7 +14,6 @@ from irt_elo.data.readers.epoch_eci import UNSPECIFIED_SOURCE
 from irt_elo.data.table import ScoreTable
 from irt_elo.errors import IrtEloError
 
-
 KINDS = ("epoch", "unattributed", "leaderboard", "developer")
 
 

@@ -49,13 +49,13 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit, gammaln, log_expit
 
-from irt_elo.data.table import ScoreTable, from_frame
-from irt_elo.errors import IrtEloError, did_you_mean
-from irt_elo.fit.fitter import Fitter, OptionsMixin, questions_per_cell
-from irt_elo.errors import check_number
 from irt_elo.core.model import identify
-from irt_elo.data.responses import ResponseTable
 from irt_elo.core.scale import ScaleSpec, make_scale
+from irt_elo.data.responses import ResponseTable
+from irt_elo.data.table import ScoreTable, from_frame
+from irt_elo.errors import IrtEloError, check_number, did_you_mean
+from irt_elo.fit.executor import progress_bar
+from irt_elo.fit.fitter import Fitter, OptionsMixin, questions_per_cell
 
 Likelihood = Literal["auto", "binomial", "fractional", "beta", "bernoulli"]
 AGGREGATE_LIKELIHOODS = ("binomial", "fractional", "beta")
@@ -636,6 +636,8 @@ class BayesFitter(OptionsMixin):
         mean 1) when it has one; the result is then a weighted pseudo-posterior.
     log_likelihood : bool, optional
         Whether :meth:`to_arviz` adds the pointwise log-likelihood (default: when it has at most 2e7 values).
+    progress : bool
+        A progress bar of the SVI steps, or Pyro's own bar of the NUTS iterations, on the terminal.
     name : str
         Label used in outputs.
 
@@ -705,6 +707,7 @@ class BayesFitter(OptionsMixin):
         num_threads: int | Literal["auto"] | None = "auto",
         random_state: int = 0,
         log_likelihood: bool | None = None,
+        progress: bool = False,
         name: str = "bayes",
     ) -> None:
         self.model = model
@@ -738,6 +741,7 @@ class BayesFitter(OptionsMixin):
         self.num_threads = num_threads
         self.random_state = random_state
         self.log_likelihood = log_likelihood
+        self.progress = progress
         self.name = name
         self._check_options()
 
@@ -964,10 +968,13 @@ class BayesFitter(OptionsMixin):
 
     def _run_svi(self, pm: _PyroModel, init: dict, torch: Any, pyro: Any) -> tuple[dict, np.ndarray]:
         from pyro.infer import SVI, Trace_ELBO
-        from pyro.infer.autoguide import (AutoLaplaceApproximation, AutoLowRankMultivariateNormal,
-                                          AutoMultivariateNormal, AutoNormal)
+        from pyro.infer.autoguide import (
+            AutoLaplaceApproximation,
+            AutoLowRankMultivariateNormal,
+            AutoMultivariateNormal,
+            AutoNormal,
+        )
         from pyro.infer.autoguide.initialization import init_to_value
-
         from pyro.optim import ClippedAdam
 
         init_fn = init_to_value(values=init)
@@ -987,11 +994,13 @@ class BayesFitter(OptionsMixin):
         optim = ClippedAdam({"lr": self.learning_rate, "lrd": 0.1 ** (1.0 / self.num_steps), "clip_norm": 100.0})
         svi = SVI(pm, guide, optim, loss=Trace_ELBO())
         losses = np.empty(self.num_steps)
-        for i in range(self.num_steps):
-            losses[i] = svi.step()
-            if pm.marginal and (i + 1) % self.adapt_every == 0:
-                with torch.no_grad():
-                    pm.adapt(_centre(guide, pyro), rounds=1)
+        with progress_bar(self.num_steps, self.progress, "SVI", unit="step") as bar:
+            for i in range(self.num_steps):
+                losses[i] = svi.step()
+                bar.update(1)
+                if pm.marginal and (i + 1) % self.adapt_every == 0:
+                    with torch.no_grad():
+                        pm.adapt(_centre(guide, pyro), rounds=1)
         if not np.isfinite(losses[-1]):
             raise IrtEloError("SVI diverged (non-finite loss); lower learning_rate or use dtype='float64'")
         if self.guide == "laplace":
@@ -1028,7 +1037,7 @@ class BayesFitter(OptionsMixin):
             kernel = NUTS(pm, init_strategy=init_to_value(values=init), target_accept_prob=0.8, full_mass=dense,
                           jit_compile=self.jit, ignore_jit_warnings=True)
             mcmc = MCMC(kernel, num_samples=self.num_samples, warmup_steps=self.warmup, num_chains=1,
-                        disable_progbar=True)
+                        disable_progbar=not self.progress)
             mcmc.run()
             chains.append({k: v.detach().cpu().numpy() for k, v in mcmc.get_samples().items()})
             d = mcmc.diagnostics().get("divergences", {})

@@ -86,7 +86,7 @@ def parallel_map(
     if scheduler is not None:
         return _dask_map(func, tasks, scheduler, progress, desc, chunks_per_worker, blas_threads)
     workers = effective_n_jobs(n_jobs)
-    with _progress_bar(len(tasks), progress, desc) as bar:
+    with progress_bar(len(tasks), progress, desc) as bar:
         if workers == 1 or len(tasks) == 1:
             out = []
             with limit_blas(blas_threads):
@@ -141,20 +141,24 @@ def _chunks(tasks: list[T], n: int) -> list[list[T]]:
 
 
 @contextmanager
-def _progress_bar(total: int, show: bool, desc: str) -> Iterator[Any]:
+def progress_bar(total: int, show: bool, desc: str, unit: str = "task") -> Iterator[Any]:
+    """A tqdm bar on stderr (hidden when it is not a terminal), or a do-nothing bar when ``show`` is false; both have
+    ``update(n)``. Shared by the parallel map and the iterative fitters (EM iterations, SVI steps)."""
     if not show:
-        yield _NoBar()
+        yield NoBar()
         return
     from tqdm.auto import tqdm
 
-    bar = tqdm(total=total, desc=desc or None, unit="task", disable=None, leave=False)
+    bar = tqdm(total=total, desc=desc or None, unit=unit, disable=None, leave=False)
     try:
         yield bar
     finally:
         bar.close()
 
 
-class _NoBar:
+class NoBar:
+    """The bar of a run that shows none."""
+
     def update(self, n: int = 1) -> None:  # noqa: ARG002 - same interface as tqdm
         return None
 
@@ -207,11 +211,11 @@ def _dask_map(func: Callable[[T], R], tasks: list[T], scheduler: Any, progress: 
         [func_f] = client.scatter([func], broadcast=True, hash=False)
         futures = [client.submit(_run_chunk, func_f, c, blas_threads, pure=False) for c in chunks]
         sizes = {f.key: len(c) for f, c in zip(futures, chunks)}
-        with _progress_bar(len(tasks), progress, desc) as bar:
+        with progress_bar(len(tasks), progress, desc) as bar:
             for fut in as_completed(futures, loop=client.loop):
                 bar.update(sizes[fut.key])
         parts = client.gather(futures)
     return [r for part in parts for r in part]
 
 
-__all__ = ["parallel_map", "effective_n_jobs", "dask_client"]
+__all__ = ["parallel_map", "effective_n_jobs", "dask_client", "progress_bar", "NoBar"]

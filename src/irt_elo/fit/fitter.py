@@ -20,13 +20,11 @@ import pandas as pd
 from scipy.special import expit
 
 from irt_elo.core import model as M
-from irt_elo.data.table import ScoreTable, from_frame
-from irt_elo.fit.presets import Preset, benchmark_domains, get_preset
-from irt_elo.core.solve import LOSSES, Loss, ModelForm, Problem, SolveResult, solve
-from irt_elo.errors import check_number
-from irt_elo.errors import IrtEloError, did_you_mean
 from irt_elo.core.scale import ScaleSpec, anchor_models, make_scale
-
+from irt_elo.core.solve import LOSSES, Loss, ModelForm, Problem, SolveResult, solve
+from irt_elo.data.table import ScoreTable, from_frame
+from irt_elo.errors import IrtEloError, check_number, did_you_mean
+from irt_elo.fit.presets import Preset, benchmark_domains, get_preset
 
 # --------------------------------------------------------------------------------------------------------------------
 # The numerical problem and its solver (no pandas, no I/O)
@@ -55,7 +53,8 @@ def questions_per_cell(table: ScoreTable) -> np.ndarray:
 
 class OptionsMixin:
     """scikit-learn's options protocol for a fitter whose constructor stores every option under its own name:
-    ``get_params()`` and ``clone(**overrides)``. Shared by :class:`Fitter`, :class:`irt_elo.fit.items.ItemFitter` and :class:`irt_elo.fit.bayes.BayesFitter`."""
+    ``get_params()`` and ``clone(**overrides)``. Shared by :class:`Fitter`, :class:`irt_elo.fit.items.ItemFitter`
+    and :class:`irt_elo.fit.bayes.BayesFitter`."""
 
     def get_params(self) -> dict[str, Any]:
         """Constructor options (scikit-learn style).

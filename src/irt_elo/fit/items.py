@@ -59,11 +59,12 @@ from numpy.polynomial.hermite import hermgauss
 from scipy import sparse
 from scipy.special import expit, logsumexp
 
-from irt_elo.errors import IrtEloError, did_you_mean
-from irt_elo.core.threads import blas_threads
-from irt_elo.fit.fitter import OptionsMixin, RankedModelMixin
-from irt_elo.data.responses import ResponseTable, responses_from_frame
 from irt_elo.core.scale import ELO_3X_PER_LOGIT, Elo, ScaleSpec, make_scale
+from irt_elo.core.threads import blas_threads
+from irt_elo.data.responses import ResponseTable, responses_from_frame
+from irt_elo.errors import IrtEloError, did_you_mean
+from irt_elo.fit.executor import progress_bar
+from irt_elo.fit.fitter import OptionsMixin, RankedModelMixin
 
 ModelForm = Literal["2pl", "1pl"]
 Method = Literal["mml", "jmap"]
@@ -500,7 +501,7 @@ def initial_items(data: ItemData) -> tuple[np.ndarray, np.ndarray]:
 
 def fit_mml(data: ItemData, *, one_pl: bool = False, n_quadrature: int = 61, priors: ItemPriors | None = None,
             max_iter: int = 500, tol: float = 1e-4, a0: np.ndarray | None = None, c0: np.ndarray | None = None,
-            accelerate: bool = True, expand: bool = True) -> MMLResult:
+            accelerate: bool = True, expand: bool = True, progress: bool = False) -> MMLResult:
     """Bock–Aitkin EM for the 2PL (or the 1PL with a shared scale) on a fixed N(0, 1) grid.
 
     Each EM map: E-step on the grid, M-step (Newton) with the item priors centred on the current items, then the
@@ -508,7 +509,8 @@ def fit_mml(data: ItemData, *, one_pl: bool = False, n_quadrature: int = 61, pri
     and the latent re-standardised to N(0, 1) (``z = a u + c``, ``u = mu + sd u'``). Without it EM creeps along the
     scale direction, and with sharp posteriors all but stops there. ``accelerate`` wraps the map in SQUAREM
     (Varadhan & Roland 2008, scheme S3), keeping an extrapolation only if it shrinks the fixed-point residual.
-    Stops when one map moves no parameter by more than ``tol``; ``n_iter`` counts maps.
+    Stops when one map moves no parameter by more than ``tol``; ``n_iter`` counts maps. ``progress``: a progress bar
+    of the maps (at most ``max_iter``) on the terminal.
 
     Examples
     --------
@@ -519,12 +521,13 @@ def fit_mml(data: ItemData, *, one_pl: bool = False, n_quadrature: int = 61, pri
     (True, True)
     """
     with _blas_threads(float(data.n_models) * data.n_items * n_quadrature):
-        return _fit_mml(data, one_pl, n_quadrature, ItemPriors() if priors is None else priors, max_iter, tol,
-                        a0, c0, accelerate, expand)
+        with progress_bar(max_iter, progress, "EM", unit="iteration") as bar:
+            return _fit_mml(data, one_pl, n_quadrature, ItemPriors() if priors is None else priors, max_iter, tol,
+                            a0, c0, accelerate, expand, bar)
 
 
 def _fit_mml(data: ItemData, one_pl: bool, n_quadrature: int, priors: ItemPriors, max_iter: int, tol: float,
-             a0: np.ndarray | None, c0: np.ndarray | None, accelerate: bool, expand: bool) -> MMLResult:
+             a0: np.ndarray | None, c0: np.ndarray | None, accelerate: bool, expand: bool, bar: Any) -> MMLResult:
     t0 = time.perf_counter()
     X, log_w = quadrature_grid(n_quadrature)
     a_init, c_init = initial_items(data)
@@ -546,6 +549,7 @@ def _fit_mml(data: ItemData, one_pl: bool, n_quadrature: int, priors: ItemPriors
         a_, c_ = unpack(v)
         H, _ = e_step(data, a_, c_, X, log_w)
         state["n"] += 1
+        bar.update(1)
         Nq, Rq = data.expected_counts(H)
         pr = priors.centred(a_, c_)
         if one_pl:
@@ -693,7 +697,7 @@ class JMAPResult:
 
 
 def fit_jmap(data: ItemData, *, one_pl: bool = False, priors: ItemPriors | None = None, max_iter: int = 500,
-             tol: float = 1e-4) -> JMAPResult:
+             tol: float = 1e-4, progress: bool = False) -> JMAPResult:
     """Joint MAP by alternating vectorised Newton steps on capabilities and on items.
 
     The capability step works on responses sorted by model, the item step on the same responses sorted by item,
@@ -702,7 +706,7 @@ def fit_jmap(data: ItemData, *, one_pl: bool = False, priors: ItemPriors | None 
     priors are centred on the current items. The likelihood does not fix the location (nor, for a 2PL, the scale),
     so each sweep centres the capabilities and, for a 2PL, rescales them to ``sigma = 1`` (slopes and intercepts
     adjusted so predictions are unchanged) — the same identification as the marginal fit. ``tol`` below 1e-6 is
-    raised to 1e-6 (float32 rounding of the per-response sums).
+    raised to 1e-6 (float32 rounding of the per-response sums). ``progress``: a progress bar of the sweeps.
 
     Examples
     --------
@@ -737,44 +741,46 @@ def fit_jmap(data: ItemData, *, one_pl: bool = False, priors: ItemPriors | None 
         wa = w_m * a_obs
         return data.model_sum(wa * (y_m - p)), data.model_sum(wa * a_obs * p * (1 - p))
 
-    for it in range(1, max_iter + 1):
-        th_old, a_old, c_old = th.copy(), a.copy(), c.copy()
-        # Capabilities: one Newton step each, then the population's mean and SD.
-        g, h = capability_curvature(th, a, c)
-        hess = h + 1.0 / sig2
-        th = th + np.clip((g - th / sig2) / hess, -2.0, 2.0)
-        mu = float(th.mean())
-        sig2 = float(((th - mu) ** 2).mean() + (1.0 / hess).mean())
-        th, c = th - mu, c + a * mu
-        if not one_pl:
-            sd = float(np.sqrt(sig2))
-            th, a, sig2 = th / sd, a * sd, 1.0
-        # Items: one Newton step each, priors centred on the current items.
-        pr = priors.centred(a, c)
-        th_obs = th.astype(f32)[mi_i]
-        p = expit(by_item.spread(a.astype(f32)) * th_obs + by_item.spread(c.astype(f32)))
-        r = w_i * (y_i - p)
-        v = w_i * p * (1 - p)
-        if one_pl:
-            pv = np.inf if pr.difficulty_sd is None else pr.difficulty_sd ** 2
-            gc = by_item.sum(r) - (c + pr.difficulty_center) / pv
-            hc = -by_item.sum(v) - 1.0 / pv
-            c = c - np.clip(gc / hc, -2.0, 2.0)
-        else:
-            _, pga, pgc, phaa, phac, phcc = _prior_terms(a, c, pr, False)
-            vt = v * th_obs
-            ga = by_item.sum(r * th_obs) + pga
-            gc = by_item.sum(r) + pgc
-            haa = -by_item.sum(vt * th_obs) + phaa
-            hac = -by_item.sum(vt) + phac
-            hcc = -by_item.sum(v) + phcc
-            da, dc = _newton_2x2(ga, gc, haa, hac, hcc, max_a=0.5, max_c=1.0)
-            a = np.clip(a + da, SLOPE_MIN, SLOPE_MAX)
-            c = c + dc
-        change = max(np.abs(th - th_old).max(), np.abs(a - a_old).max(), np.abs(c - c_old).max())
-        if change < max(tol, JMAP_TOL_FLOOR):
-            converged = True
-            break
+    with progress_bar(max_iter, progress, "joint MAP", unit="sweep") as bar:
+        for it in range(1, max_iter + 1):
+            bar.update(1)
+            th_old, a_old, c_old = th.copy(), a.copy(), c.copy()
+            # Capabilities: one Newton step each, then the population's mean and SD.
+            g, h = capability_curvature(th, a, c)
+            hess = h + 1.0 / sig2
+            th = th + np.clip((g - th / sig2) / hess, -2.0, 2.0)
+            mu = float(th.mean())
+            sig2 = float(((th - mu) ** 2).mean() + (1.0 / hess).mean())
+            th, c = th - mu, c + a * mu
+            if not one_pl:
+                sd = float(np.sqrt(sig2))
+                th, a, sig2 = th / sd, a * sd, 1.0
+            # Items: one Newton step each, priors centred on the current items.
+            pr = priors.centred(a, c)
+            th_obs = th.astype(f32)[mi_i]
+            p = expit(by_item.spread(a.astype(f32)) * th_obs + by_item.spread(c.astype(f32)))
+            r = w_i * (y_i - p)
+            v = w_i * p * (1 - p)
+            if one_pl:
+                pv = np.inf if pr.difficulty_sd is None else pr.difficulty_sd ** 2
+                gc = by_item.sum(r) - (c + pr.difficulty_center) / pv
+                hc = -by_item.sum(v) - 1.0 / pv
+                c = c - np.clip(gc / hc, -2.0, 2.0)
+            else:
+                _, pga, pgc, phaa, phac, phcc = _prior_terms(a, c, pr, False)
+                vt = v * th_obs
+                ga = by_item.sum(r * th_obs) + pga
+                gc = by_item.sum(r) + pgc
+                haa = -by_item.sum(vt * th_obs) + phaa
+                hac = -by_item.sum(vt) + phac
+                hcc = -by_item.sum(v) + phcc
+                da, dc = _newton_2x2(ga, gc, haa, hac, hcc, max_a=0.5, max_c=1.0)
+                a = np.clip(a + da, SLOPE_MIN, SLOPE_MAX)
+                c = c + dc
+            change = max(np.abs(th - th_old).max(), np.abs(a - a_old).max(), np.abs(c - c_old).max())
+            if change < max(tol, JMAP_TOL_FLOOR):
+                converged = True
+                break
     hess = capability_curvature(th, a, c)[1] + 1.0 / sig2  # standard errors of the capabilities given the items
     return JMAPResult(th, 1.0 / np.sqrt(hess), a, c, float(np.sqrt(sig2)), it, converged, time.perf_counter() - t0)
 
@@ -816,6 +822,8 @@ class ItemFitter(OptionsMixin, RankedModelMixin):
         Stop when no parameter moves by more than ``tol`` in an iteration, or after ``max_iter`` iterations.
     random_state : int
         No step of these fitters is random (starts are data-driven); kept for the common fitter interface.
+    progress : bool
+        A progress bar of the EM iterations (``mml``) or sweeps (``jmap``) on the terminal.
     name : str
         Label used in outputs.
 
@@ -868,6 +876,7 @@ class ItemFitter(OptionsMixin, RankedModelMixin):
         max_iter: int = 500,
         tol: float = 1e-4,
         random_state: int = 0,
+        progress: bool = False,
         name: str = "items",
     ) -> None:
         self.model = model
@@ -882,6 +891,7 @@ class ItemFitter(OptionsMixin, RankedModelMixin):
         self.max_iter = max_iter
         self.tol = tol
         self.random_state = random_state
+        self.progress = progress
         self.name = name
         self._check_options()
 
@@ -1034,7 +1044,7 @@ class ItemFitter(OptionsMixin, RankedModelMixin):
                             None if self.slope_prior is None else float(self.slope_prior))
         if self.method == "mml":
             res = fit_mml(d, one_pl=one_pl, n_quadrature=int(self.n_quadrature), priors=priors,
-                          max_iter=self.max_iter, tol=self.tol)
+                          max_iter=self.max_iter, tol=self.tol, progress=self.progress)
             a_std, c_std = res.a, res.c
             grid_eap = res.posterior @ res.nodes
             if self.adaptive is False:
@@ -1054,7 +1064,8 @@ class ItemFitter(OptionsMixin, RankedModelMixin):
             self.n_iter_, self.converged_ = res.n_iter, res.converged
             self.result_ = res
         else:
-            res = fit_jmap(d, one_pl=one_pl, priors=priors, max_iter=self.max_iter, tol=self.tol)
+            res = fit_jmap(d, one_pl=one_pl, priors=priors, max_iter=self.max_iter, tol=self.tol,
+                           progress=self.progress)
             # Report each capability as its MAP given the final items (what score() returns for the same data).
             sc = score_models(d, res.a, res.c, prior_sd=res.theta_sd, theta0=res.theta, posterior_mean=False)
             theta, theta_se = sc.map, sc.map_se

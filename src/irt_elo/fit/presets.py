@@ -13,8 +13,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from irt_elo.errors import IrtEloError, did_you_mean
 from irt_elo.core.scale import ELO_3X_PER_LOGIT, ELO_PER_LOGIT, Elo, TwoAnchor
+from irt_elo.errors import IrtEloError, did_you_mean
 
 
 @dataclass(frozen=True)
@@ -174,7 +174,8 @@ ROSETTA = Preset(
 )
 
 #: Fitter options of the paper's cross-validation fit (the 'rosetta' preset: plain least squares, Winogrande anchored
-#: at difficulty 0 and slope 1) without its data filters, which :func:`irt_elo.data.readers.rosetta.read_rosetta` applies already.
+#: at difficulty 0 and slope 1) without its data filters, which :func:`irt_elo.data.readers.rosetta.read_rosetta`
+#: applies already.
 PAPER_FIT_OPTIONS = {k: v for k, v in ROSETTA.options.items() if k not in ("min_benchmarks", "since")}
 
 PRESETS: dict[str, Preset] = {p.name: p for p in (ECI, DEFAULT, CAISI, ROSETTA)}

@@ -23,17 +23,16 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
-from irt_elo.errors import IrtEloError
-from irt_elo.errors import check_number
+from irt_elo.core.scale import Elo, LinearMap, Logit, TwoAnchor
 from irt_elo.core.solve import loss_functions
 from irt_elo.core.threads import blas_threads
+from irt_elo.errors import IrtEloError, check_number
 from irt_elo.fit.executor import parallel_map
-from irt_elo.core.scale import Elo, LinearMap, Logit, TwoAnchor
 
 if TYPE_CHECKING:
+    from irt_elo.core.solve import Problem
     from irt_elo.data.table import ScoreTable
     from irt_elo.fit.fitter import Fitter
-    from irt_elo.core.solve import Problem
 
 What = Literal["capability", "difficulty", "slope"]
 WHATS = ("capability", "difficulty", "slope")

@@ -8,8 +8,13 @@ from __future__ import annotations
 from irt_elo.plots._style import PALETTE
 from irt_elo.plots.capabilities import plot_capabilities
 from irt_elo.plots.compare import plot_subsets, plot_waterfall
-from irt_elo.plots.diagnostics import (plot_cv, plot_eci_comparison, plot_fit_statistics, plot_information,
-    plot_item_curves)
+from irt_elo.plots.diagnostics import (
+    plot_cv,
+    plot_eci_comparison,
+    plot_fit_statistics,
+    plot_information,
+    plot_item_curves,
+)
 from irt_elo.plots.gap import plot_frontiers, plot_gap, plot_gap_over_time, plot_trend
 
 __all__ = [

@@ -7,7 +7,6 @@ from typing import Any
 import numpy as np
 
 from irt_elo.data.published import PUBLISHED_HEADLINES
-
 from irt_elo.plots._style import PALETTE, new_axes
 
 UP, DOWN, TOTAL, OFF = PALETTE["closed"], PALETTE["open"], PALETTE["grey"], PALETTE["accent2"]

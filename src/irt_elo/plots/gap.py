@@ -66,9 +66,9 @@ def plot_frontiers(caps: Any, lead: str = "closed", trail: str = "open", *, resu
                    start: Any = None, end: Any = None, label_records: bool = True) -> Any:
     """Capability against release date for two groups: every model, both frontiers (step lines) with interval bands.
 
-    When ``result`` (a :class:`~irt_elo.analysis.gap.GapResult`) is given its groups and window are used and the window is
-    shaded; for a :func:`~irt_elo.analysis.gap.model_lag` result the second group is the named model's own (none when it has
-    no group or is in the leading one). Returns the Figure.
+    When ``result`` (a :class:`~irt_elo.analysis.gap.GapResult`) is given its groups and window are used and the
+    window is shaded; for a :func:`~irt_elo.analysis.gap.model_lag` result the second group is the named model's own
+    (none when it has no group or is in the leading one). Returns the Figure.
 
     Examples
     --------

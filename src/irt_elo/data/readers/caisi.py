@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from irt_elo.data.table import ScoreTable, parse_bool, parse_dates, require_columns, from_frame, read_csv_strict
+from irt_elo.data.table import ScoreTable, from_frame, parse_bool, parse_dates, read_csv_strict, require_columns
 from irt_elo.errors import IrtEloError
 
 SCORES_FILE = "caisi_scores.csv"

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from irt_elo.data.table import parse_dates, require_columns, open_weights_from_accessibility, read_csv_strict
+from irt_elo.data.table import open_weights_from_accessibility, parse_dates, read_csv_strict, require_columns
 from irt_elo.errors import IrtEloError
 
 UNSPECIFIED_SOURCE = "unspecified"

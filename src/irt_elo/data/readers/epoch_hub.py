@@ -54,8 +54,15 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from irt_elo.data.table import (ScoreTable, decode_bytes, parse_csv_text, require_columns, from_frame,
-    open_weights_from_accessibility, read_csv_strict)
+from irt_elo.data.table import (
+    ScoreTable,
+    decode_bytes,
+    from_frame,
+    open_weights_from_accessibility,
+    parse_csv_text,
+    read_csv_strict,
+    require_columns,
+)
 from irt_elo.errors import IrtEloError, did_you_mean
 
 INDEX_FILE = "epoch_capabilities_index.csv"

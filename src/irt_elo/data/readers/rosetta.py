@@ -33,9 +33,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from irt_elo.data.table import ScoreTable, require_columns, from_frame, read_csv_strict
-from irt_elo.errors import IrtEloError, did_you_mean
 from irt_elo.data.readers.epoch_hub import parse_hub_score
+from irt_elo.data.table import ScoreTable, from_frame, read_csv_strict, require_columns
+from irt_elo.errors import IrtEloError, did_you_mean
 
 RUNS_FILE = "benchmarks_runs.csv"
 VERSIONS_FILE = "model_versions.csv"
