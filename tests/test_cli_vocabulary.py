@@ -118,3 +118,13 @@ def test_version_is_printed_without_loading_the_library():
             f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert r.stdout.startswith("irt-elo ") and r.stdout.splitlines()[1] == "[]"
+
+
+@pytest.mark.parametrize("argv", [
+    ["fit", "--form", "1pl", "--top", "3"], ["gap", "--model", "DeepSeek-V4-Pro", "--by", "closed-us"],
+    ["compare", "--preset", "eci", "--bootstrap", "5"], ["diagnose", "--cv", "0"],
+    ["plot", "gap", "--draws", "30", "-o", "g.png"], ["plot", "subsets", "--k", "5"], ["fit", "--level", "item", "x.csv"],
+])
+def test_parser_built_for_one_command_parses_as_the_full_parser(argv):
+    # main() builds only the options of the command (and plot kind) on the command line, for a fast start.
+    assert vars(build_parser(argv).parse_args(argv)) == vars(build_parser().parse_args(argv))

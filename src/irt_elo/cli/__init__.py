@@ -45,19 +45,31 @@ class VersionAction(argparse.Action):
         parser.exit()
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The ``irt-elo`` parser. Without ``argv`` every command's options are built; with it only those of the command
+    (and plot kind) that ``argv`` names, the others listed by name and help: building every parser would cost more
+    start-up time than all the rest of ``irt-elo --help``."""
     parser = argparse.ArgumentParser(
         prog="irt-elo", formatter_class=HelpFormatter, epilog=EPILOG,
         description="Recompute AI capability indices (Epoch's ECI, CAISI's IRT-Elo) with item response theory.")
     parser.add_argument("--version", action=VersionAction)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    words = None if argv is None else [a for a in argv if not a.startswith("-")]
+    command = None if not words else words[0]
     for name in COMMANDS:
-        importlib.import_module(f"{__name__}.{name}").add_parser(sub)
+        mod = importlib.import_module(f"{__name__}.{name}")
+        if words is not None and name != command:
+            sub.add_parser(name, help=mod.HELP)
+        elif name == "plot":
+            mod.add_parser(sub, kind=words[1] if words and len(words) > 1 else None)
+        else:
+            mod.add_parser(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
         parser.print_help()

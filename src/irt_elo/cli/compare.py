@@ -26,8 +26,11 @@ examples:
 """
 
 
+HELP = "ECI vs CAISI headline gaps side by side, and what moves one to the other"  # the line `irt-elo --help` lists
+
+
 def add_parser(sub: Any) -> None:
-    p = sub.add_parser("compare", help="ECI vs CAISI headline gaps side by side, and what moves one to the other",
+    p = sub.add_parser("compare", help=HELP,
                        description="Fit each preset to the same data, answer Epoch's question (average lag of the "
                                    "best open model) and CAISI's (one named model's lag) with bootstrap intervals, "
                                    "and decompose the difference one method choice at a time. Each question is "

@@ -30,8 +30,11 @@ clipped-linear, 1PL, and a binomial likelihood.
 STAT_COLUMNS = ["n", "rmse", "mean_residual", "infit", "outfit", "share_top"]
 
 
+HELP = "fit statistics, warnings and cross-validation of the model form"  # the line `irt-elo --help` lists
+
+
 def add_parser(sub: Any) -> None:
-    p = sub.add_parser("diagnose", help="fit statistics, warnings and cross-validation of the model form",
+    p = sub.add_parser("diagnose", help=HELP,
                        description="Fit the capability model, list the worst-fitting benchmarks and models, warn "
                                    "about thin or saturated data, and cross-validate model forms.",
                        epilog=EXAMPLES, formatter_class=opt.HelpFormatter)

@@ -33,8 +33,11 @@ examples:
 """
 
 
+HELP = "fit the capability model and print the ranked table"  # the line `irt-elo --help` lists
+
+
 def add_parser(sub: Any) -> None:
-    p = sub.add_parser("fit", help="fit the capability model and print the ranked table",
+    p = sub.add_parser("fit", help=HELP,
                        description="Fit the 2PL/1PL capability model to a model x benchmark score table and print "
                                    "models ranked by capability.",
                        epilog=EXAMPLES, formatter_class=opt.HelpFormatter)

@@ -38,9 +38,12 @@ PLOT_EXAMPLES = {
 }
 
 
+HELP = "open-vs-closed (or country) gap by Epoch's or CAISI's procedure"  # the line `irt-elo --help` lists
+
+
 def add_parser(sub: Any) -> None:
     p = sub.add_parser(
-        "gap", help="open-vs-closed (or country) gap by Epoch's or CAISI's procedure",
+        "gap", help=HELP,
         description="Average gap between two groups' frontiers (months and points, with intervals) by Epoch's "
                     "May-2026 or Oct-2025 procedure or CAISI's trend procedure, or how many months one model lags "
                     "(--model). The catch-up criterion is explicit (--criterion).",

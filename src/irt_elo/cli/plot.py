@@ -34,11 +34,18 @@ examples:
 """
 
 
-def add_parser(sub: Any) -> None:
-    p = sub.add_parser("plot", help="draw a figure (PNG/SVG/PDF)", description=__doc__.splitlines()[0],
+HELP = "draw a figure (PNG/SVG/PDF)"  # the line `irt-elo --help` lists
+
+
+def add_parser(sub: Any, kind: str | None = None) -> None:
+    """``irt-elo plot``; with ``kind`` (the kind on the command line) only that kind's options are built."""
+    p = sub.add_parser("plot", help=HELP, description=__doc__.splitlines()[0],
                        epilog=EXAMPLES, formatter_class=HelpFormatter)
     kinds = p.add_subparsers(dest="kind", metavar="KIND", required=True)
     for name, (module, help_) in KINDS.items():
+        if kind is not None and name != kind:
+            kinds.add_parser(name, help=help_)
+            continue
         mod = importlib.import_module(f"{__package__}.{module}")
         kp = kinds.add_parser(name, help=help_, description=help_, formatter_class=HelpFormatter,
                               epilog=getattr(mod, "PLOT_EXAMPLES", {}).get(name, ""))
