@@ -7,6 +7,7 @@ The checker is tried on planted fixtures too, so a broken checker cannot pass si
 from __future__ import annotations
 
 import ast
+import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,9 +40,6 @@ class Import:
     module: str  # module imported (a submodule when `from pkg import submodule`)
     names: tuple[str, ...]  # names taken from it (empty for `import module` / a submodule)
     line: int
-
-    def where(self, root: Path) -> str:
-        return f"{self.importer} (line {self.line})"
 
 
 def module_name(path: Path, root: Path) -> str:
@@ -271,3 +269,33 @@ def test_checker_finds_planted_private_imports_but_not_type_checking_ones(tmp_pa
         "pkg.low.a (line 1) takes private _helper from pkg.low._impl"]
     assert import_cycles(imports, modules) == []  # b -> c only under TYPE_CHECKING
     assert upward_imports(imports, PLANT_LAYERS) == []
+
+
+# -- the previous release's module paths ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("old, new, name, warned", [
+    ("irt_elo.frontier", "irt_elo.analysis.capabilities", "Capabilities", "irt_elo.frontier"),
+    ("irt_elo.presets", "irt_elo.fit.presets", "get_preset", "irt_elo.presets"),
+    ("irt_elo.readers.epoch_hub", "irt_elo.data.readers.epoch_hub", "read_epoch_hub", "irt_elo.readers"),
+    ("irt_elo.model", "irt_elo.core.model", "Design", "irt_elo.model"),
+])
+def test_old_module_paths_import_the_moved_module_with_a_warning(old, new, name, warned):
+    # The first old path on the way warns (for a moved submodule: its moved package).
+    code = (f"import importlib, warnings\nwarnings.simplefilter('error', FutureWarning)\n"
+            f"try:\n    importlib.import_module({old!r})\nexcept FutureWarning as w:\n    print(w)\n"
+            f"warnings.simplefilter('ignore')\nimport {old} as a, {new} as b\n"
+            f"print(a is b, getattr(a, {name!r}) is getattr(b, {name!r}))\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    first, same = r.stdout.splitlines()
+    assert first.startswith(f"{warned} has moved to irt_elo.") and "works in this release only" in first
+    assert same == "True True"
+
+
+def test_public_short_paths_keep_working_without_a_warning():
+    code = ("import warnings\nwarnings.simplefilter('error')\n"
+            "from irt_elo.gap import gap\nfrom irt_elo.datasets import load_epoch_eci\nimport irt_elo\n"
+            "print(irt_elo.gap.gap is gap, irt_elo.datasets.load_epoch_eci is load_epoch_eci, callable(irt_elo.fit))")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "True True True"

@@ -164,7 +164,6 @@ def test_caisi_trend_gap_equals_the_shift_when_frontiers_are_parallel_lines():
     assert r.details["lead_slope_per_year"] == pytest.approx(r.details["trail_slope_per_year"])
 
 
-
 def test_caisi_window_without_dates_runs_from_the_later_first_record_to_the_last_release():
     """Shifted world (s = 75): closed0 on day 0, open0 on day 75, the last model (open11) on day 660 + 75."""
     d0 = pd.Timestamp("2024-01-01")
@@ -193,6 +192,7 @@ def test_model_lag_below_every_leader_model_counts_from_the_eve_of_the_leaders_f
     assert r.gap_months * 30.5 == pytest.approx(101.0)
     assert r.details["last_not_better"] is None and r.details["first_better"] == "closed0"
     assert "lower bound" in r.details["note"]
+
 
 def test_zero_width_intervals_collapse_the_sampling_interval():
     r = gap(_shifted_world(20, 60, width=0.0), "epoch-2025", start="2024-01-01", end="2026-12-31",

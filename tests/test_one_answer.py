@@ -31,9 +31,9 @@ def preset_answer(compared: dict, preset: str, question: str) -> dict:
 
 @pytest.mark.parametrize("preset, question, argv", [
     ("eci", "epoch", []),
-    ("eci", "caisi", ["--model", "DeepSeek-V4-Pro", "--by", "closed-us"]),
+    ("eci", "caisi", ["--model", "DeepSeek-V4-Pro"]),
     ("caisi", "epoch", []),
-    ("caisi", "caisi", ["--model", "DeepSeek-V4-Pro", "--by", "closed-us"]),
+    ("caisi", "caisi", ["--model", "DeepSeek-V4-Pro"]),
 ])
 def test_gap_and_compare_agree_on_each_question_for_the_same_fit(compared, tmp_path, preset, question, argv):
     g = gap_json(tmp_path, "--preset", preset, "--bootstrap", DRAWS, *argv)
@@ -44,7 +44,7 @@ def test_gap_and_compare_agree_on_each_question_for_the_same_fit(compared, tmp_p
 
 @pytest.mark.parametrize("question, argv", [
     ("epoch", []),
-    ("caisi", ["--model", "DeepSeek-V4-Pro", "--by", "closed-us"]),
+    ("caisi", ["--model", "DeepSeek-V4-Pro"]),
 ])
 def test_compare_on_the_bundled_data_reports_what_gap_says_without_options(compared, tmp_path, question, argv):
     g = gap_json(tmp_path, *argv)

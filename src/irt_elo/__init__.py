@@ -15,7 +15,9 @@ Names below load on first use, so ``import irt_elo`` stays light.
 """
 from __future__ import annotations
 
-from irt_elo._lazy import attach
+import sys
+
+from irt_elo._lazy import MovedModules, attach
 
 _NAMES = {
     # data
@@ -46,3 +48,18 @@ _NAMES = {
 }
 __getattr__, __dir__ = attach(__name__, _NAMES)
 __all__ = list(_NAMES)
+
+# The module paths of the previous release (one flat package) keep importing, as the moved modules, for one release.
+_MOVED = {
+    **{f"irt_elo.{m}": f"irt_elo.core.{m}" for m in ("model", "optim", "scale")},
+    "irt_elo.responses": "irt_elo.data.responses", "irt_elo.readers": "irt_elo.data.readers",
+    **{f"irt_elo.readers.{m}": f"irt_elo.data.readers.{m}" for m in ("epoch_eci", "epoch_hub", "rosetta", "caisi")},
+    **{f"irt_elo.{m}": f"irt_elo.fit.{m}" for m in ("presets", "uncertainty", "executor", "items", "bayes")},
+    "irt_elo.frontier": "irt_elo.analysis.capabilities",
+    **{f"irt_elo.{m}": f"irt_elo.analysis.{m}" for m in ("gap", "trends", "compare", "robustness", "harness",
+                                                         "diagnostics")},
+}
+if not any(isinstance(f, MovedModules) for f in sys.meta_path):
+    # First in line: a moved submodule (irt_elo.readers.epoch_hub) would otherwise load a second time, under its old
+    # name, from the moved package's folder.
+    sys.meta_path.insert(0, MovedModules(_MOVED, warn=frozenset(_MOVED) - {"irt_elo.gap"}))  # irt_elo.gap stays

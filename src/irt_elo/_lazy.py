@@ -6,11 +6,14 @@ A package's ``__init__`` lists where each public name lives; :func:`attach` retu
 from __future__ import annotations
 
 import importlib
+import importlib.machinery
 import sys
+import warnings
 
 TYPE_CHECKING = False  # typing costs import time the --help path avoids; type checkers read the block
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
+    from types import ModuleType
 
 
 def attach(package: str, names: Mapping[str, str]) -> tuple[Callable[[str], object], Callable[[], list[str]]]:
@@ -38,3 +41,31 @@ def attach(package: str, names: Mapping[str, str]) -> tuple[Callable[[str], obje
         return sorted(set(vars(sys.modules[package])) | set(names))
 
     return __getattr__, __dir__
+
+
+class MovedModules:
+    """Old module paths that still import, as the module at the new path (same object).
+
+    A meta path finder and its own loader (the protocol, not the importlib.abc classes: importing those costs more
+    start-up time than the rest of ``import irt_elo``).
+
+    ``moved`` maps an old full name to its new one; ``warn`` names the old paths that print a FutureWarning (the
+    others are permanent short names). It answers for exactly those names and no other.
+    """
+
+    def __init__(self, moved: Mapping[str, str], warn: frozenset[str]) -> None:
+        self.moved, self.warn = dict(moved), warn
+
+    def find_spec(self, fullname: str, path: object = None,
+                  target: object = None) -> importlib.machinery.ModuleSpec | None:
+        return importlib.machinery.ModuleSpec(fullname, self) if fullname in self.moved else None
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType:
+        new = self.moved[spec.name]
+        if spec.name in self.warn:
+            warnings.warn(f"{spec.name} has moved to {new}; the old path works in this release only",
+                          FutureWarning, stacklevel=2)
+        return importlib.import_module(new)
+
+    def exec_module(self, module: ModuleType) -> None:
+        """Nothing to run: the module at the new path is already loaded."""

@@ -23,8 +23,8 @@ def close_matches(name: str, candidates: Iterable[str], n: int = 3) -> list[str]
 
     Examples
     --------
-    >>> close_matches("gpt5", ["GPT-5", "GPT-4", "Claude 3.5 Sonnet"])
-    ['GPT-5']
+    >>> close_matches("gpt5", ["GPT-5", "GPT-4", "Claude 3.5 Sonnet"])  # the same letters first, then look-alikes
+    ['GPT-5', 'GPT-4']
     """
     import difflib  # only when a name was not found
 

@@ -59,11 +59,16 @@ def fitter_from_args(args: argparse.Namespace) -> Any:
                 raise IrtEloError(f"--precision {prec!r}: use 'common', 'benchmark' or a positive number") from None
         overrides["precision"] = prec
     if getattr(args, "benchmarks", None):
-        overrides["benchmarks"] = [b.strip() for b in args.benchmarks.split(",") if b.strip()]
+        overrides["benchmarks"] = name_list(args.benchmarks)
     scale = scale_from_args(args)
     if scale is not None:
         overrides["scale"] = scale
     return Fitter.from_preset(preset, **overrides)
+
+
+def name_list(text: str) -> list[str]:
+    """The names of a comma-separated option such as ``--benchmarks A,B`` or ``--show A,B``."""
+    return [b.strip() for b in text.split(",") if b.strip()]
 
 
 def one_preset(args: argparse.Namespace) -> str | None:
@@ -244,7 +249,6 @@ def _fixed_metadata(fmt: str) -> dict[str, Any]:
     return {"CreationDate": None, "Creator": None, "Producer": None}
 
 
-__all__ = ["load_table", "fitter_from_args", "one_preset", "scale_from_args", "check_level", "check_bootstrap",
-           "check_jobs",
-           "figure_path", "check_outputs", "check_figure_path", "atomic_write", "dumps", "write_frame", "write_json",
-           "format_table", "save_figure", "FIGURE_TYPES", "METHOD_OPTIONS"]
+__all__ = ["load_table", "fitter_from_args", "name_list", "one_preset", "scale_from_args", "check_level",
+           "check_bootstrap", "check_jobs", "figure_path", "check_outputs", "check_figure_path", "atomic_write",
+           "dumps", "write_frame", "write_json", "format_table", "save_figure", "FIGURE_TYPES", "METHOD_OPTIONS"]

@@ -47,8 +47,7 @@ def add_parser(sub: Any) -> None:
                    help="warn about benchmarks with at least this share of scores >= 0.9")
     d.add_argument("--misfit", type=float, default=2.0, help="warn when infit or outfit exceeds this")
     u = p.add_argument_group("uncertainty")
-    u.add_argument("--seed", type=int, default=opt.DEFAULT_SEED, help="seed of every random draw: here the "
-                                                                       "cross-validation folds")
+    opt.add_seed(u, help="seed of every random draw: here the cross-validation folds")
     opt.add_workers(u)
     opt.add_output(p, output="write everything as JSON", top=True)
     p.set_defaults(run=run)
@@ -159,7 +158,7 @@ def run_plot(args: argparse.Namespace) -> int:
 
     matplotlib.use("Agg")
     from irt_elo.analysis.diagnostics import diagnose
-    from irt_elo.cli._common import check_figure_path, figure_path, fitter_from_args, load_table, save_figure
+    from irt_elo.cli._common import check_figure_path, figure_path, fitter_from_args, load_table, name_list, save_figure
     from irt_elo.plots.diagnostics import plot_fit_statistics, plot_information, plot_item_curves
 
     inputs = [args.data] if args.data else []
@@ -168,7 +167,7 @@ def run_plot(args: argparse.Namespace) -> int:
         raise IrtEloError("--top must be at least 1")
     fitter = fitter_from_args(args).fit(load_table(args))
     chosen = getattr(args, "show", None)
-    names = [b.strip() for b in chosen.split(",") if b.strip()] if chosen else None
+    names = name_list(chosen) if chosen else None
     if names:
         fitter.table_.filter(benchmarks=names)  # unknown names: one-line error with close matches
     if args.kind == "items":

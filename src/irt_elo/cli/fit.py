@@ -173,6 +173,8 @@ NOT_FOR_LEVELS: dict[str, tuple[tuple[str, Any, str, str], ...]] = {
         ("level", opt.DEFAULT_LEVEL, "--ci-level", "the item fit reports no intervals (--se gives standard errors; "
                                                    "--bayes gives posterior intervals)"),
         ("steps", None, "--steps", "it sets the optimisation steps of --bayes --estimator svi"),
+        ("start_seed", None, "--start-seed", "no step of the item fit is random (its starts are data-driven)"),
+        ("seed", opt.DEFAULT_SEED, "--seed", "no step of the item fit is random (--seed seeds --bayes)"),
     ),
     "bayes": (
         ("loss", None, "--loss", "the likelihood follows the data (binomial with n_items, else beta)"),
@@ -253,7 +255,6 @@ def run_levels(args: argparse.Namespace) -> int:
     estimator = check_estimation(args, path)
     check_path_options(args, path, item_data)
     check_level(args.level)
-    check_seed(args.seed)
     if item_data and args.data is None:
         from irt_elo.errors import IrtEloError
 
@@ -279,13 +280,6 @@ def run_levels(args: argparse.Namespace) -> int:
     return 0
 
 
-def check_seed(seed: int) -> None:
-    if not 0 <= seed < 2 ** 32:
-        from irt_elo.errors import IrtEloError
-
-        raise IrtEloError(f"--seed {seed}: give an integer in [0, 2**32)")
-
-
 def check_bayes_installed() -> None:
     """One line naming the extra when Pyro (or torch) cannot be imported; imported here, at run time only."""
     from irt_elo.errors import IrtEloError
@@ -300,6 +294,7 @@ def read_item_data(args: argparse.Namespace) -> Any:
     """The ResponseTable DATA names, subset to ``--benchmarks``; a file that is not one says how to fix it."""
     from pathlib import Path
 
+    from irt_elo.cli._common import name_list
     from irt_elo.data.responses import read_responses
     from irt_elo.errors import IrtEloError
 
@@ -311,7 +306,7 @@ def read_item_data(args: argparse.Namespace) -> Any:
         raise IrtEloError(f"{e} [--level item reads a long CSV with columns model, item, correct (0/1) and optional "
                           "benchmark; for benchmark scores leave out --level item]") from None
     if args.benchmarks:
-        table = table.filter(benchmarks=[b.strip() for b in args.benchmarks.split(",") if b.strip()])
+        table = table.filter(benchmarks=name_list(args.benchmarks))
     return table
 
 
@@ -329,8 +324,6 @@ def item_fitter(args: argparse.Namespace, estimator: str) -> tuple[Any, Any, str
     kw: dict[str, Any] = {"method": estimator}
     if args.form is not None:
         kw["model"] = args.form
-    if args.start_seed is not None:
-        kw["random_state"] = args.start_seed
     scale = scale_from_args(args)
     if scale is not None:
         kw["scale"] = scale
@@ -438,7 +431,7 @@ def level_meta(fitter: Any, args: argparse.Namespace, preset: str | None) -> dic
                "estimator": fitter.method, "estimator_definition": ESTIMATOR_NAMES[fitter.method], **scale,
                "n_models": t.n_models, "n_items": t.n_items, "n_benchmarks": t.n_benchmarks, "n_responses": t.n_obs,
                "converged": bool(fitter.converged_), "iterations": int(fitter.n_iter_),
-               "log_likelihood": fitter.log_likelihood_, "seed": args.seed}
+               "log_likelihood": fitter.log_likelihood_}
         if args.se:
             out["se_method"] = ("posterior SD of each capability (adaptive Gauss-Hermite quadrature)"
                                 if fitter.method == "mml" else "curvature of the posterior at each model's MAP, "

@@ -17,12 +17,12 @@ examples:
   irt-elo gap
   # Epoch's Oct-2025 procedure on the Dec-2025 scores, with the point-estimate catch-up criterion:
   irt-elo gap --vintage 2025-12-19 --method epoch-2025 --criterion point
-  # CAISI's question: how many months DeepSeek-V4-Pro lags the closed frontier (JSON with the details):
+  # CAISI's question: how many months DeepSeek-V4-Pro lags the closed US frontier (JSON with the details):
   irt-elo gap --model DeepSeek-V4-Pro -o v4_lag.json
   # CAISI's per-country trend procedure (US vs China frontiers):
   irt-elo gap --method caisi --from 2024-01-01
-  # CAISI's question exactly as `irt-elo compare` asks it (closed US frontier), on a refit with 100 bootstrap draws:
-  irt-elo gap --preset eci --model DeepSeek-V4-Pro --by closed-us
+  # The same question on a refit with the caisi preset (100 bootstrap draws), as `irt-elo compare` answers it:
+  irt-elo gap --preset caisi --model DeepSeek-V4-Pro
   # Your own table: fitted capabilities (model,capability,ci_low,ci_high,release_date,group) or scores (fitted
   # first with a preset and --bootstrap draws; --uncertainty draws uses them as paired draws):
   irt-elo gap my_eci_scores.csv --from 2026-01-01 --to 2026-03-31 -o gap.json
@@ -78,8 +78,8 @@ def add_gap_arguments(p: argparse.ArgumentParser) -> None:
     m.add_argument("--how", choices=("record", "trend"), default="record",
                    help="with --model: the leader's frontier models, or its least-squares trend line")
     m.add_argument("--by", choices=("open", "country", "organization", "closed-us"),
-                   help="grouping (default: open vs closed weights; country for --method caisi; closed-us: closed "
-                        "US models, CAISI's frontier, vs open)")
+                   help="grouping (default: open vs closed weights; country for --method caisi; closed-us, the default "
+                        "with --model: closed US models, CAISI's frontier, vs open)")
     m.add_argument("--lead", metavar="GROUP",
                    help="leading group (default: closed; US with --by country; 'closed US' with --by closed-us)")
     m.add_argument("--trail", metavar="GROUP", help="trailing group (default: open; China with --by country)")
@@ -156,14 +156,13 @@ def compute(args: argparse.Namespace):
     """(capabilities, result) for the options; validates cheap options before any fitting."""
     from irt_elo.analysis.capabilities import to_date
     from irt_elo.analysis.gap import gap, model_lag
-    from irt_elo.cli._common import check_jobs
+    from irt_elo.cli._common import check_jobs, check_level
 
     start = to_date(args.start, "--from") if args.start else None
     end = to_date(args.end, "--to") if args.end else None
     if start is not None and end is not None and start > end:
         raise IrtEloError(f"--from {start:%Y-%m-%d} is after --to {end:%Y-%m-%d}; swap them")
-    if not 0 < args.level < 1:
-        raise IrtEloError(f"--level {args.level} must lie strictly between 0 and 1 (e.g. 0.90)")
+    check_level(args.level)
     if args.n_draws < 2:
         raise IrtEloError(f"--draws needs at least 2, got {args.n_draws}")
     check_jobs(args.jobs)
@@ -176,10 +175,11 @@ def compute(args: argparse.Namespace):
     if args.uncertainty == "draws" and caps.draws is None:
         raise IrtEloError("--uncertainty draws needs bootstrap draws: give a score table (or a fit option such as "
                           "--preset) with --bootstrap N")
-    common = dict(level=args.level, alpha=args.alpha, by=args.by, unknown=args.unknown_as, n_draws=args.n_draws,
+    by = args.by or ("closed-us" if args.model else None)  # CAISI's question is asked of the closed US frontier
+    common = dict(level=args.level, alpha=args.alpha, by=by, unknown=args.unknown_as, n_draws=args.n_draws,
                   seed=args.seed, days_per_month=args.days_per_month, uncertainty=args.uncertainty)
     if args.model:
-        default_lead = {"country": "United States of America", "closed-us": "closed US"}.get(args.by, "closed")
+        default_lead = {"country": "United States of America", "closed-us": "closed US"}.get(by, "closed")
         res = model_lag(caps, args.model, lead=args.lead or default_lead,
                         criterion=args.criterion or "point", how=args.how, end=end, **common)
     else:
@@ -307,7 +307,7 @@ def run_plot(args: argparse.Namespace) -> int:
     import matplotlib.pyplot as plt
 
     from irt_elo.analysis.capabilities import to_date
-    from irt_elo.cli._common import check_figure_path, figure_path, save_figure
+    from irt_elo.cli._common import check_figure_path, check_level, figure_path, save_figure
     from irt_elo.plots.gap import plot_frontiers, plot_gap, plot_trend
 
     out = Path(figure_path(args))
@@ -322,6 +322,9 @@ def run_plot(args: argparse.Namespace) -> int:
 
         if args.start and args.end and to_date(args.start, "--from") > to_date(args.end, "--to"):
             raise IrtEloError(f"--from {args.start} is after --to {args.end}; swap them")
+        check_level(args.level)
+        if args.n_draws < 2:
+            raise IrtEloError(f"--draws needs at least 2, got {args.n_draws}")
         if args.kind == "ratio" and not args.split:
             raise IrtEloError("--kind ratio needs --split MODEL or --split YYYY-MM-DD")
         caps = load_capabilities(args)

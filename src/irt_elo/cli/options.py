@@ -28,6 +28,17 @@ BAYES_ESTIMATORS = ("svi", "nuts")  # --bayes: variational inference (default), 
 ESTIMATORS = ITEM_ESTIMATORS + BAYES_ESTIMATORS
 
 
+def seed(text: str) -> int:
+    """An argparse type: a seed numpy and torch both accept, an integer in [0, 2**32)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    if not 0 <= value < 2 ** 32:
+        raise argparse.ArgumentTypeError(f"{value}: give an integer in [0, 2**32)")
+    return value
+
+
 class HelpFormatter(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):
     """Keep the worked examples' line breaks and show defaults (but not an uninformative None or False)."""
 
@@ -143,7 +154,7 @@ def add_method(p: argparse.ArgumentParser, *, old_model_option: bool = False, su
     m.add_argument("--until", metavar="DATE", help="keep models released on or before this date (YYYY-MM-DD)")
     if subset:
         m.add_argument("--benchmarks", metavar="A,B,...", help="fit only these benchmarks (comma-separated)")
-    m.add_argument("--start-seed", type=int, metavar="N",
+    m.add_argument("--start-seed", type=seed, metavar="N",
                    help="seed of the fit's random start values (default: the preset's, 42 for eci)")
     return m
 
@@ -186,11 +197,11 @@ def add_uncertainty(p: argparse.ArgumentParser, *, bootstrap: str | None = None,
     return u
 
 
-def add_seed(g: Any) -> None:
-    """``--seed``: one seed for every random draw of the command."""
-    g.add_argument("--seed", type=int, default=DEFAULT_SEED,
-                   help="seed of every random draw: bootstrap resamples, parametric draws, cross-validation "
-                        "folds, benchmark subsets")
+def add_seed(g: Any, help: str | None = None) -> None:  # noqa: A002 - argparse's name
+    """``--seed``: one seed for every random draw of the command (``help`` says which draws it has)."""
+    g.add_argument("--seed", type=seed, default=DEFAULT_SEED,
+                   help=help or "seed of every random draw: bootstrap resamples, parametric draws, "
+                                "cross-validation folds, benchmark subsets")
 
 
 def add_workers(g: Any) -> None:
@@ -223,8 +234,8 @@ def add_figure_output(p: argparse.ArgumentParser, default: str) -> None:
     p.set_defaults(default_output=default)
 
 
-__all__ = ["HelpFormatter", "Deprecated", "add_data", "add_preset", "add_method", "add_scale", "add_uncertainty",
-           "add_seed", "add_workers", "add_model", "DataLevel", "add_data_level", "add_estimation", "add_output",
-           "add_figure_output", "DEFAULT_SEED", "DEFAULT_LEVEL", "DEFAULT_JOBS", "DEFAULT_TOP", "DEFAULT_DRAWS",
-           "REFIT_BOOTSTRAP", "FORMS", "LOSSES", "SCALES", "UNCERTAINTY", "ESTIMATORS", "ITEM_ESTIMATORS",
-           "BAYES_ESTIMATORS"]
+__all__ = ["seed", "HelpFormatter", "Deprecated", "add_data", "add_preset", "add_method", "add_scale",
+           "add_uncertainty", "add_seed", "add_workers", "add_model", "DataLevel", "add_data_level", "add_estimation",
+           "add_output", "add_figure_output", "DEFAULT_SEED", "DEFAULT_LEVEL", "DEFAULT_JOBS", "DEFAULT_TOP",
+           "DEFAULT_DRAWS", "REFIT_BOOTSTRAP", "FORMS", "LOSSES", "SCALES", "UNCERTAINTY", "ESTIMATORS",
+           "ITEM_ESTIMATORS", "BAYES_ESTIMATORS"]

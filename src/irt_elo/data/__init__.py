@@ -12,6 +12,7 @@ _NAMES = {
     "ResponseTable": "irt_elo.data.responses", "read_responses": "irt_elo.data.responses",
     "responses_from_frame": "irt_elo.data.responses",
     "simulate_scores": "irt_elo.data.simulate", "simulate_responses": "irt_elo.data.simulate",
+    "open_weights_from_accessibility": "irt_elo.data.table",
 }
 __getattr__, __dir__ = attach(__name__, _NAMES)
 __all__ = list(_NAMES)

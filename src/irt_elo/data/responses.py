@@ -291,6 +291,7 @@ class ResponseTable:
 
         Examples
         --------
+        >>> from irt_elo.data.simulate import simulate_responses
         >>> t, _ = simulate_responses(20, 30, n_benchmarks=3, random_state=1)
         >>> sub = t.filter(benchmarks=["b0", "b1"])
         >>> sub.n_benchmarks, sub.n_models
@@ -368,6 +369,7 @@ class ResponseTable:
 
         Examples
         --------
+        >>> from irt_elo.data.simulate import simulate_responses
         >>> t, _ = simulate_responses(10, 40, n_benchmarks=4, random_state=0)
         >>> t.to_score_table().n_benchmarks
         4
@@ -639,6 +641,7 @@ def oracle_slopes(table: ResponseTable, theta: pd.Series) -> pd.Series:
 
     Examples
     --------
+    >>> from irt_elo.data.simulate import simulate_responses
     >>> t, truth = simulate_responses(500, 200, random_state=0)
     >>> a = oracle_slopes(t, truth["theta"])
     >>> bool(np.corrcoef(a, truth["slope"].loc[a.index])[0, 1] > 0.9)

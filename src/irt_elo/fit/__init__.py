@@ -19,6 +19,10 @@ _NAMES = {
     "bootstrap": "irt_elo.fit.uncertainty", "BootstrapResult": "irt_elo.fit.uncertainty",
     "standard_errors": "irt_elo.fit.uncertainty", "StandardErrors": "irt_elo.fit.uncertainty",
     "parallel_map": "irt_elo.fit.executor",
+    # names the flat irt_elo.fit module of the previous release had
+    "Problem": "irt_elo.core.solve", "SolveResult": "irt_elo.core.solve", "solve": "irt_elo.core.solve",
+    "loss_functions": "irt_elo.core.solve", "questions_per_cell": "irt_elo.fit.fitter",
+    "OptionsMixin": "irt_elo.fit.fitter", "RankedModelMixin": "irt_elo.fit.fitter",
 }
 __getattr__, __dir__ = attach(__name__, _NAMES)
 __all__ = list(_NAMES)

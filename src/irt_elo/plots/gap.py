@@ -27,7 +27,8 @@ def _grouped_like(caps: Any, result: Any) -> Any:
     """``caps`` grouped as the analysis that produced ``result`` grouped it (e.g. by country for 'caisi')."""
     d = result.details or {}
     g, unknown = d.get("grouping"), d.get("unknown_group_as")
-    if g in ("open", "country", "organization") and (g != caps.grouping or unknown is not None):
+    # Any named grouping the analysis used (not a custom mapping, which the result cannot carry).
+    if g not in (None, "custom") and (g != caps.grouping or unknown is not None):
         return caps.regroup(g, unknown=unknown)
     return caps
 
