@@ -25,6 +25,7 @@ import pandas as pd
 from scipy.special import ndtri  # normal quantile; scipy.stats costs 0.4 s of import time
 
 from irt_elo.core.scale import scale_label
+from irt_elo.data.readers.capabilities import is_capability_table, read_capability_file, standard_capability_frame
 from irt_elo.errors import IrtEloError, did_you_mean, normalise_name
 
 FRAME_COLUMNS = ("capability", "ci_low", "ci_high", "release_date", "group", "organization", "country")
@@ -174,7 +175,7 @@ class Capabilities:
             df = read_capability_file(path)
             source = source or vintage_label(path)
         elif isinstance(data, pd.DataFrame):
-            df = _standard_capability_frame(data, "capability table")
+            df = standard_capability_frame(data, "capability table")
         else:
             raise IrtEloError(f"Capabilities.from_scores needs a DataFrame or a path, not {type(data).__name__}")
         frame = df.set_index("model")
@@ -519,94 +520,6 @@ def format_date(ts: Any) -> str | None:
 # Reading capability tables
 
 
-def is_capability_table(columns: Sequence[str]) -> bool:
-    """True when the columns look like fitted capabilities (Epoch's ``eci_scores.csv`` or model/capability/...).
-
-    Examples
-    --------
-    >>> is_capability_table(["model", "capability", "ci_low"]), is_capability_table(["model", "benchmark", "score"])
-    (True, False)
-    """
-    cols = {str(c).strip().lower() for c in columns}
-    epoch = "eci" in cols and "model" in cols
-    generic = "capability" in cols and "model" in cols and "benchmark" not in cols
-    return epoch or generic
-
-
-def read_capability_file(path: str | Path) -> pd.DataFrame:
-    """Read a capability table: Epoch's ``eci_scores.csv`` or a generic layout (see ``Capabilities.from_scores``).
-
-    Examples
-    --------
-    >>> from irt_elo.datasets import bundled_path
-    >>> df = read_capability_file(bundled_path("epoch_eci_2026-08-11/eci_scores.csv"))
-    >>> float(df.set_index("model").loc["Claude 3.5 Sonnet", "capability"])
-    130.0
-    """
-    from irt_elo.data.readers.epoch_eci import read_eci_scores
-    from irt_elo.data.table import read_csv_strict
-
-    p = Path(path)
-    raw = read_csv_strict(p)
-    if "Model" in raw.columns and "eci" in raw.columns:
-        return read_eci_scores(p)
-    if not is_capability_table(raw.columns):
-        raise IrtEloError(f"{p}: not a capability table (need columns model, capability and ideally ci_low, "
-                          f"ci_high, release_date, group; found {', '.join(c for c in raw.columns if c != '_line')})")
-    return _standard_capability_frame(raw, str(p))
-
-
-def _standard_capability_frame(df: pd.DataFrame, label: str) -> pd.DataFrame:
-    from irt_elo.data.readers.epoch_eci import SCORES_COLUMNS
-    from irt_elo.data.table import open_weights_from_accessibility
-
-    out = df.copy()
-    if "Model" in out.columns and "eci" in out.columns:
-        out = out.rename(columns=SCORES_COLUMNS)
-    else:
-        out = out.rename(columns={c: str(c).strip().lower() for c in out.columns})
-        out = out.rename(columns={"date": "release_date", "eci": "capability", "name": "model"})
-    if "model" not in out or "capability" not in out:
-        raise IrtEloError(f"{label}: a capability table needs columns 'model' and 'capability' "
-                          f"(found {', '.join(map(str, df.columns))})")
-    lines = out["_line"].to_numpy() if "_line" in out else np.arange(2, len(out) + 2)
-    for c in ("capability", "ci_low", "ci_high"):
-        if c in out:
-            vals = pd.to_numeric(out[c].replace("", np.nan), errors="coerce")
-            bad = vals.isna() & out[c].notna() & out[c].astype(str).str.strip().ne("") & \
-                out[c].astype(str).str.lower().ne("nan")
-            if bad.any():
-                i = int(np.flatnonzero(bad.to_numpy())[0])
-                raise IrtEloError(f"{label}: line {lines[i]}, column {c!r}: {out[c].iloc[i]!r} is not a number")
-            out[c] = vals
-    if out["capability"].isna().any():
-        i = int(np.flatnonzero(out["capability"].isna().to_numpy())[0])
-        raise IrtEloError(f"{label}: line {lines[i]}: model {out['model'].iloc[i]!r} has no capability; drop the row")
-    if "release_date" in out and not pd.api.types.is_datetime64_any_dtype(out["release_date"]):
-        s = out["release_date"].astype(str).str.strip()
-        blank = s.isin(["", "nan", "NaT", "None", "<NA>"])
-        d = pd.to_datetime(s.where(~blank), errors="coerce", format="mixed")
-        bad = d.isna() & ~blank
-        if bad.any():
-            i = int(np.flatnonzero(bad.to_numpy())[0])
-            raise IrtEloError(f"{label}: line {lines[i]}, column 'release_date': cannot read {s.iloc[i]!r} as a "
-                              "date; use YYYY-MM-DD")
-        out["release_date"] = d
-    if "group" not in out or out["group"].isna().all():
-        src = next((c for c in ("open_weights", "accessibility_group", "accessibility") if c in out), None)
-        if src is not None:
-            ow = out[src].map(open_weights_from_accessibility).astype("boolean")
-            out["open_weights"] = ow
-            out["group"] = ow.map({True: "open", False: "closed"}).astype("string")
-    elif "open_weights" not in out:
-        g = out["group"].astype("string").str.lower()
-        out["open_weights"] = g.map({"open": True, "closed": False}).astype("boolean")
-    if out["model"].duplicated().any():
-        i = int(np.flatnonzero(out["model"].duplicated().to_numpy())[0])
-        raise IrtEloError(f"{label}: line {lines[i]}: model {out['model'].iloc[i]!r} appears twice; keep one row")
-    return out.drop(columns=["_line", "model_versions"], errors="ignore")
-
-
 def _draws_from(bootstrap: Any) -> pd.DataFrame | None:
     """The capability draws (draws x models) held by a bootstrap result, or the DataFrame itself."""
     if bootstrap is None:
@@ -623,8 +536,6 @@ def _draws_from(bootstrap: Any) -> pd.DataFrame | None:
             return d
     raise IrtEloError(f"cannot read capability draws from {type(bootstrap).__name__}; pass the result of "
                       "irt_elo.fit.uncertainty.bootstrap or a DataFrame of draws x models")
-
-
 
 
 __all__ = ["Capabilities", "frontier", "frontier_records", "record_mask", "z_for_level", "to_date",

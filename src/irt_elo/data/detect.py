@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Literal
 
 from irt_elo.data.readers import caisi
+from irt_elo.data.readers.capabilities import is_capability_table
 from irt_elo.data.readers.epoch_eci import epoch_eci_frame
 from irt_elo.data.readers.epoch_hub import is_hub, read_epoch_hub
 from irt_elo.data.readers.rosetta import read_rosetta
@@ -81,9 +82,10 @@ def read_table(
     if format == "auto":
         if {"modelid", "benchmarkid", "performance"} <= keys:
             format = "epoch-eci"
-        elif {"eci", "ecicilow"} <= keys or ({"eci"} <= keys and "benchmark" not in keys):
+        elif is_capability_table(df.columns) and "benchmark" not in keys:
             raise IrtEloError(
-                f"{p}: this is a table of fitted capabilities (it has an 'eci' column), not benchmark scores; "
+                f"{p}: this is a table of fitted capabilities (model and capability or eci columns), not benchmark "
+                f"scores; "
                 "pass it to `irt-elo gap`, or give the score table (e.g. eci_benchmarks.csv) to `irt-elo fit`")
         else:
             format = "long" if find_column(df, "benchmark") or find_column(df, "score") else "wide"
