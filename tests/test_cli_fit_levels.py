@@ -70,13 +70,18 @@ def test_item_fit_recovers_the_simulated_capabilities(sim, tmp_path, capsys, est
     assert r > 0.90  # measured 0.949 (mml) and 0.949 (jmap) on this 40 x 60 design; 60 items: posterior SD ~0.3
 
 
-def test_same_seed_gives_byte_identical_item_level_files(sim, tmp_path):
+def test_item_level_files_are_byte_identical_on_rerun_and_a_seed_is_refused(sim, tmp_path, capsys):
+    # No step of the item fit is random: the same input gives the same bytes, and --seed (which would do nothing)
+    # is refused rather than silently ignored.
     paths = [(tmp_path / f"{k}.json", tmp_path / f"{k}.csv") for k in "ab"]
     for models, items in paths:
-        assert main(["fit", "--level", "item", str(sim["responses"]), "--seed", "7", "--se", "-q", "-o", str(models),
+        assert main(["fit", "--level", "item", str(sim["responses"]), "--se", "-q", "-o", str(models),
                      "--benchmarks-out", str(items)]) == 0
     assert paths[0][0].read_bytes() == paths[1][0].read_bytes()
     assert paths[0][1].read_bytes() == paths[1][1].read_bytes()
+    code, _, err = run(["fit", "--level", "item", sim["responses"], "--seed", "7", "-o", tmp_path / "c.csv"], capsys)
+    assert code == 2 and "--seed does not apply to --level item" in err and err.count("\n") == 1
+    assert not (tmp_path / "c.csv").exists()
 
 
 def test_item_fit_scale_form_and_preset_options_apply(sim, tmp_path, capsys):
