@@ -23,6 +23,7 @@ _NAMES = {
     # data
     "ScoreTable": "irt_elo.data.table", "from_frame": "irt_elo.data.table", "from_wide": "irt_elo.data.table",
     "read_table": "irt_elo.data.detect", "datasets": "irt_elo.datasets:",
+    "read_release": "irt_elo.data.readers.epoch_release", "list_vintages": "irt_elo.data.vintages",
     "ResponseTable": "irt_elo.data.responses", "read_responses": "irt_elo.data.responses",
     "responses_from_frame": "irt_elo.data.responses", "simulate_responses": "irt_elo.data.simulate",
     "simulate_scores": "irt_elo.data.simulate",

@@ -183,6 +183,23 @@ class Capabilities:
                    per_logit=per_logit)
 
     @classmethod
+    def from_release(cls, release: Any, *, draws: bool = True) -> Capabilities:
+        """The published capabilities of one of Epoch's releases (an
+        :class:`~irt_elo.data.readers.epoch_release.EpochRelease`), with Epoch's own bootstrap draws when the release
+        has them and ``draws`` is true. The draws reproduce the published intervals (checked when the release is read);
+        ``uncertainty='draws'`` in :func:`irt_elo.analysis.gap.gap` then runs the paired test on them.
+        """
+        caps = cls.from_scores(release.eci_scores, source=f"Epoch release {release.vintage}")
+        if not draws or release.draws is None:
+            return caps
+        d = release.draws.capability
+        missing = [m for m in caps.frame.index if m not in d.columns]
+        if missing:
+            raise IrtEloError(f"{release.source}: eci_bootstraps.json has no draws for {len(missing)} published "
+                              f"model(s), e.g. {missing[0]!r}")
+        return replace(caps, draws=d.loc[:, list(caps.frame.index)])
+
+    @classmethod
     def from_fitter(cls, fitter: Any, bootstrap: Any = None, level: float = 0.90, *,
                     source: str | None = None) -> Capabilities:
         """Capabilities of a fitted :class:`~irt_elo.fit.Fitter`, with percentile intervals from ``bootstrap``.

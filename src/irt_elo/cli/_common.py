@@ -26,11 +26,35 @@ from irt_elo.errors import IrtEloError
 FIGURE_TYPES = ("png", "svg", "pdf")
 
 
-def load_table(args: argparse.Namespace) -> ScoreTable:
-    """The score table DATA names (default: the bundled Epoch ECI input), read with the input options."""
-    if args.data is None:
-        from irt_elo.data.datasets import load_epoch_eci
+def chosen_vintage(args: argparse.Namespace) -> Any:
+    """The :class:`~irt_elo.data.vintages.Vintage` that ``--vintage`` names, or None without it."""
+    name = getattr(args, "vintage", None)
+    if name is None:
+        return None
+    if args.data is not None:
+        raise IrtEloError(f"give DATA or --vintage, not both (DATA {args.data}, --vintage {name})")
+    if name == "all":
+        raise IrtEloError("--vintage all answers one question on every vintage: it is for `irt-elo gap` and "
+                          "`irt-elo plot gap`; name one vintage here (`irt-elo fetch --list`)")
+    from irt_elo.data.vintages import resolve_vintage
 
+    return resolve_vintage(name)
+
+
+def load_table(args: argparse.Namespace) -> ScoreTable:
+    """The score table DATA (or ``--vintage``) names, read with the input options; default: the bundled Epoch ECI
+    input."""
+    from irt_elo.data.datasets import LATEST_ECI, load_epoch_eci
+
+    vintage = chosen_vintage(args)
+    if vintage is not None and vintage.kind == "bundled":
+        if vintage.date != LATEST_ECI:
+            raise IrtEloError(f"the bundled {vintage.date} release has published scores only, no fit input; use it "
+                              f"with `irt-elo gap --vintage {vintage.date}`")
+        return load_epoch_eci(vintage.date)
+    if vintage is not None:
+        return read_table(vintage.path)
+    if args.data is None:
         return load_epoch_eci()
     return read_table(args.data, score_scale=args.score_scale, aggregate=args.aggregate, format=args.format)
 
@@ -40,11 +64,14 @@ METHOD_OPTIONS = {"form": "model", "loss": "loss", "ridge": "ridge", "penalty": 
                   "until": "until", "start_seed": "random_state"}  # option -> Fitter argument
 
 
-def fitter_from_args(args: argparse.Namespace) -> Any:
-    """The :class:`~irt_elo.fit.Fitter` the method and scale options describe (every command that fits)."""
+def fitter_from_args(args: argparse.Namespace, table: ScoreTable | None = None) -> Any:
+    """The :class:`~irt_elo.fit.Fitter` the method and scale options describe (every command that fits). Without
+    ``--preset``: the preset ``table`` is meant for (an Epoch release's fit input: eci), else eci for the bundled
+    data and 'default' for your own table."""
     from irt_elo.fit.fitter import Fitter
 
-    preset = one_preset(args) or ("eci" if args.data is None else "default")
+    preset = (one_preset(args) or getattr(table, "preset", None)
+              or ("eci" if args.data is None else "default"))
     overrides: dict[str, Any] = {}
     for opt, arg in METHOD_OPTIONS.items():
         v = getattr(args, opt, None)
@@ -249,6 +276,7 @@ def _fixed_metadata(fmt: str) -> dict[str, Any]:
     return {"CreationDate": None, "Creator": None, "Producer": None}
 
 
-__all__ = ["load_table", "fitter_from_args", "name_list", "one_preset", "scale_from_args", "check_level",
-           "check_bootstrap", "check_jobs", "figure_path", "check_outputs", "check_figure_path", "atomic_write",
-           "dumps", "write_frame", "write_json", "format_table", "save_figure", "FIGURE_TYPES", "METHOD_OPTIONS"]
+__all__ = ["chosen_vintage", "load_table", "fitter_from_args", "name_list", "one_preset", "scale_from_args",
+           "check_level", "check_bootstrap", "check_jobs", "figure_path", "check_outputs", "check_figure_path",
+           "atomic_write", "dumps", "write_frame", "write_json", "format_table", "save_figure", "FIGURE_TYPES",
+           "METHOD_OPTIONS"]

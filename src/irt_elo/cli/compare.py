@@ -154,14 +154,26 @@ def questions_for(model: str, n_boot: int, uncertainty: str = "sigma") -> tuple[
     return tuple(q.with_(uncertainty=uncertainty) for q in (q_epoch, q_caisi))
 
 
-def published_scores(questions: tuple[Any, ...], args: argparse.Namespace) -> dict[str, Any]:
-    """Each question answered on the bundled release's published capabilities and intervals (no refit), exactly as
-    `irt-elo gap` answers it by default: one result dict per question (or its error)."""
-    from irt_elo.analysis.capabilities import Capabilities
-    from irt_elo.data.bundled import bundled_path
-    from irt_elo.data.datasets import LATEST_ECI
+def published_capabilities(args: argparse.Namespace) -> Any:
+    """The published capabilities of the data, when it is one of Epoch's releases (bundled, a vintage, or a release
+    zip or folder given as DATA); None for any other table."""
+    from pathlib import Path
 
-    caps = Capabilities.from_scores(bundled_path(f"epoch_eci_{LATEST_ECI}/eci_scores.csv"))
+    from irt_elo.analysis.capabilities import Capabilities
+    from irt_elo.analysis.vintages import vintage_capabilities
+    from irt_elo.cli._common import chosen_vintage
+    from irt_elo.data.datasets import LATEST_ECI
+    from irt_elo.data.readers.epoch_release import is_release, read_release
+    from irt_elo.data.vintages import bundled_vintages
+
+    if args.data is not None:
+        return Capabilities.from_release(read_release(args.data)) if is_release(Path(args.data)) else None
+    return vintage_capabilities(chosen_vintage(args) or next(v for v in bundled_vintages() if v.date == LATEST_ECI))
+
+
+def published_scores(questions: tuple[Any, ...], caps: Any, args: argparse.Namespace) -> dict[str, Any]:
+    """Each question answered on a release's published capabilities and intervals (no refit), exactly as
+    `irt-elo gap` answers it on the same data: one result dict per question (or its error)."""
     out: dict[str, Any] = {}
     for q in questions:
         try:
@@ -293,10 +305,12 @@ def headlines(table: Any, specs: list[Any], args: argparse.Namespace, say: Any) 
     for r in comp.results:
         if r.notes:
             say(f"  {r.spec.name}: " + "; ".join(r.notes))
-    if args.data is None:
-        out["published_scores"] = published_scores(questions, args)
+    published = published_capabilities(args)
+    if published is not None:
+        out["published_scores"] = published_scores(questions, published, args)
         say("")
-        say("The same questions on Epoch's published scores (what `irt-elo gap` answers without options):")
+        say(f"The same questions on Epoch's published scores of {published.source} (what `irt-elo gap` answers "
+            "on this data without fit options):")
         say(published_table(out["published_scores"]))
     return comp, out
 

@@ -67,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     check_outputs(args.output, inputs=[args.data] if args.data else [])
     table = load_table(args)
     seed = args.seed
-    fitter = fitter_from_args(args)
+    fitter = fitter_from_args(args, table)
     fitter.fit(table)
     diag = diagnose(fitter, few_benchmarks=args.few_benchmarks, saturated_share=args.saturated, misfit=args.misfit)
     cv = None
@@ -165,7 +165,8 @@ def run_plot(args: argparse.Namespace) -> int:
     check_figure_path(figure_path(args), inputs=inputs)
     if args.kind == "fit" and args.top < 1:
         raise IrtEloError("--top must be at least 1")
-    fitter = fitter_from_args(args).fit(load_table(args))
+    table = load_table(args)
+    fitter = fitter_from_args(args, table).fit(table)
     chosen = getattr(args, "show", None)
     names = name_list(chosen) if chosen else None
     if names:

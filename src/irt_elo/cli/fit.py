@@ -77,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
     inputs = [args.data] if args.data else []
     check_outputs(args.output, args.benchmarks_out, inputs=inputs)
     table = load_table(args)
-    fitter = fitter_from_args(args).fit(table)
+    fitter = fitter_from_args(args, table).fit(table)
     if args.se:
         fitter.standard_errors()
     if boot_n:
@@ -346,8 +346,9 @@ def bayes_fitter(args: argparse.Namespace, estimator: str) -> tuple[Any, Any, st
         kw.update(model=args.form or "2pl", anchor_benchmark=args.anchor_benchmark,
                   scale=scale_from_args(args) or "logit")
         return BayesFitter(**kw), table, None
-    point = fitter_from_args(args)  # the preset and its overrides; never fitted
-    table = point.prepare(load_table(args))
+    table = load_table(args)
+    point = fitter_from_args(args, table)  # the preset and its overrides; never fitted
+    table = point.prepare(table)
     kw.update(model=point.model, anchor_benchmark=point.anchor_benchmark, anchor_difficulty=point.anchor_difficulty,
               anchor_slope=point.anchor_slope, scale=point.scale)
     return BayesFitter(**kw), table, one_preset(args) or point.name
@@ -504,7 +505,8 @@ def run_plot(args: argparse.Namespace) -> int:
     matplotlib.use("Agg")
     inputs = [args.data] if args.data else []
     check_figure_path(figure_path(args), inputs=inputs)
-    fitter = fitter_from_args(args).fit(load_table(args))
+    table = load_table(args)
+    fitter = fitter_from_args(args, table).fit(table)
     out = save_figure(fitter.plot(), figure_path(args), inputs=inputs)
     print(f"wrote {out}")
     return 0

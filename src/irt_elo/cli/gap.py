@@ -90,16 +90,14 @@ def add_gap_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def add_source_arguments(p: argparse.ArgumentParser) -> None:
-    """DATA (capability table or score table), bundled vintage, and the fit options for score tables."""
+    """DATA (capability table, Epoch release or score table) or --vintage, and the fit options for score tables."""
     opt.add_data(p)
     for a in p._actions:  # same positional, gap-specific help
         if a.dest == "data":
             a.help = ("a table of fitted capabilities with intervals (Epoch's eci_scores.csv, or columns model, "
-                      "capability, ci_low, ci_high, release_date, group) or a score table (fitted first); "
-                      "default: the bundled Epoch eci_scores.csv of --vintage")
-    g = p.add_argument_group("data")
-    g.add_argument("--vintage", default="2026-08-11", choices=("2026-08-11", "2025-12-19"),
-                   help="bundled Epoch release used when DATA is omitted")
+                      "capability, ci_low, ci_high, release_date, group), one of Epoch's releases (zip or folder: "
+                      "its published scores and bootstrap draws) or a score table (fitted first); default: the "
+                      "bundled Epoch eci_scores.csv of 2026-08-11")
     opt.add_method(p)
     opt.add_scale(p)
 
@@ -109,31 +107,37 @@ FIT_OPTIONS = ("preset", "form", "loss", "precision", "ridge", "penalty", "ancho
 
 
 def load_capabilities(args: argparse.Namespace):
-    """Capabilities from the options: a capability table as is, a score table fitted (and bootstrapped) first."""
+    """Capabilities from the options: published scores (bundled, a vintage, an Epoch release, a capability table)
+    as they are, or a score table fitted (and bootstrapped) first."""
     from pathlib import Path
 
     from irt_elo.analysis.capabilities import Capabilities, is_capability_table
-    from irt_elo.cli._common import check_bootstrap, fitter_from_args, load_table
-    from irt_elo.data.bundled import bundled_path
+    from irt_elo.cli._common import check_bootstrap, chosen_vintage, fitter_from_args, load_table
+    from irt_elo.data.readers.epoch_release import is_release, read_release
 
     fit_options = [o for o in FIT_OPTIONS if getattr(args, o, None)]
-    if args.data is None and not fit_options and args.bootstrap is None:
-        return Capabilities.from_scores(bundled_path(f"epoch_eci_{args.vintage}/eci_scores.csv"))
+    fit_asked = bool(fit_options) or args.bootstrap is not None
+    if args.data is None and not fit_asked:
+        from irt_elo.analysis.vintages import vintage_capabilities
+        from irt_elo.data.datasets import LATEST_ECI
+        from irt_elo.data.vintages import bundled_vintages
+
+        bundled = next(v for v in bundled_vintages() if v.date == LATEST_ECI)
+        return vintage_capabilities(chosen_vintage(args) or bundled)
     if args.data is not None:
         path = Path(args.data)
-        if path.is_file():
+        if is_release(path) and not fit_asked:
+            return Capabilities.from_release(read_release(path))
+        if path.is_file() and path.suffix.lower() != ".zip":
             from irt_elo.data.table import read_csv_strict
 
             cols = [c for c in read_csv_strict(path).columns if c != "_line"]
             if is_capability_table(cols):
-                if fit_options or args.bootstrap is not None:
+                if fit_asked:
                     given = ", ".join("--" + o.replace("_", "-") for o in fit_options) or "--bootstrap"
                     raise IrtEloError(f"{path}: is a table of fitted capabilities; {given} apply to score tables "
                                       "only")
                 return Capabilities.from_scores(path)
-    elif args.vintage != "2026-08-11":
-        raise IrtEloError(f"the {args.vintage} release is bundled as fitted scores only; drop the fit options to "
-                          "use them, or give a score table")
     n_boot = check_bootstrap(opt.REFIT_BOOTSTRAP if args.bootstrap is None else args.bootstrap)
     try:
         table = load_table(args)
@@ -142,7 +146,7 @@ def load_capabilities(args: argparse.Namespace):
             raise
         raise IrtEloError(f"not a capability table (model, capability, ci_low, ci_high, release_date[, group]) nor a "
                           f"score table: {e}") from None
-    fitter = fitter_from_args(args).fit(table)
+    fitter = fitter_from_args(args, table).fit(table)
     boot = None
     if n_boot:
         from irt_elo.fit.uncertainty import bootstrap
@@ -150,6 +154,19 @@ def load_capabilities(args: argparse.Namespace):
         boot = bootstrap(fitter, n_boot=n_boot, seed=args.seed, level=args.level, n_jobs=args.jobs,
                          scheduler=args.scheduler)
     return Capabilities.from_fitter(fitter, bootstrap=boot, level=args.level)
+
+
+def freshness(args: argparse.Namespace) -> str | None:
+    """How old the bundled data is and how to get newer, when the command used the bundled default."""
+    if args.data is not None or getattr(args, "vintage", None) is not None:
+        return None
+    from datetime import date
+
+    from irt_elo.data.datasets import LATEST_ECI
+
+    age = (date.today() - date.fromisoformat(LATEST_ECI)).days
+    return (f"  data vintage: Epoch's ECI release of {LATEST_ECI}, bundled with irt-elo ({age} days old); "
+            "`irt-elo fetch` downloads today's release, then add --vintage latest")
 
 
 def compute(args: argparse.Namespace):
@@ -197,6 +214,8 @@ def run(args: argparse.Namespace) -> int:
     if args.output and Path(args.output).suffix.lower() != ".json":
         raise IrtEloError(f"{args.output}: the gap result is written as JSON; use a .json file name")
     check_outputs(args.output, args.series_out, inputs=inputs)
+    if args.vintage == "all":
+        return run_all_vintages(args)
     caps, res = compute(args)
     if args.output:
         write_json({**res.to_dict(), "command": "irt-elo gap"}, args.output, inputs=inputs)
@@ -205,7 +224,99 @@ def run(args: argparse.Namespace) -> int:
                     inputs=inputs)
     if not args.quiet:
         print(describe(res))
+        if freshness(args):
+            print(freshness(args))
     return 0
+
+
+ALL_VINTAGES_REFUSES = ("data", "by", "lead", "trail", "unknown_as", "series_out")  # a Question cannot carry them
+
+
+def vintage_question(args: argparse.Namespace) -> Any:
+    """The one question `--vintage all` asks of every vintage (Epoch's, or CAISI's with --model)."""
+    from irt_elo.analysis.capabilities import to_date
+    from irt_elo.analysis.compare import CAISI_QUESTION, EPOCH_QUESTION
+    from irt_elo.cli._common import check_level
+
+    for dest in ALL_VINTAGES_REFUSES + tuple(FIT_OPTIONS) + ("bootstrap",):
+        if getattr(args, dest, None) not in (None, False):
+            option = "DATA" if dest == "data" else "--" + dest.replace("_", "-")
+            raise IrtEloError(f"{option} does not apply with --vintage all: every vintage's published scores are "
+                              "asked the same question (Epoch's, or CAISI's with --model)")
+    check_level(args.level)
+    for opt_name, value in (("--from", args.start), ("--to", args.end)):
+        if value:
+            to_date(value, opt_name)
+    if args.model:
+        return CAISI_QUESTION.with_(model=args.model, criterion=args.criterion or "point", uncertainty=args.uncertainty,
+                                    label=f"months {args.model} lags the closed US frontier")
+    method = args.method or "epoch-2026"
+    from irt_elo.analysis.gap import DEFAULT_WINDOWS
+
+    start, end = DEFAULT_WINDOWS[method]
+    return EPOCH_QUESTION.with_(method=method, start=args.start or start, end=args.end or end,
+                                criterion=args.criterion or "two-sided", uncertainty=args.uncertainty,
+                                label=f"average lag of the best open-weights model ({method}, "
+                                      f"{args.start or start or 'start'}..{args.end or end or 'end'})")
+
+
+def all_vintages(args: argparse.Namespace) -> Any:
+    """The question answered on every available vintage (bundled and fetched), oldest first."""
+    from irt_elo.analysis.vintages import gap_by_vintage, vintage_capabilities
+    from irt_elo.data.vintages import list_vintages
+
+    question = vintage_question(args)
+    caps = {v.name: vintage_capabilities(v) for v in list_vintages()}
+    return gap_by_vintage(caps, question, level=args.level, seed=args.seed)
+
+
+def run_all_vintages(args: argparse.Namespace) -> int:
+    from irt_elo.cli._common import write_json
+
+    vg = all_vintages(args)
+    if args.output:
+        write_json({**vg.to_dict(), "command": "irt-elo gap --vintage all"}, args.output)
+    if not args.quiet:
+        print(describe_vintages(vg))
+    return 0
+
+
+def describe_vintages(vg: Any) -> str:
+    """The table of --vintage all: one row per vintage, then what moved the answer between consecutive ones."""
+    import pandas as pd
+
+    from irt_elo.cli._common import format_table
+
+    f = vg.frame
+    rows = pd.DataFrame({
+        "vintage": f["vintage"], "data": f["data"], "models": f["n_models"].astype(str),
+        "last release": f["last_release"],
+        "months": [_iv2(r.gap_months, r.gap_months_low, r.gap_months_high) for r in f.itertuples()],
+        "points": [_iv2(r.gap_points, r.gap_points_low, r.gap_points_high) for r in f.itertuples()],
+        "note": f["error"].fillna("")})
+    lines = [f"{vg.question.label}; caught up = {vg.question.criterion}, {vg.level:.0%} intervals",
+             format_table(rows, max_width=70)]
+    if len(vg.changes):
+        c = vg.changes
+        ch = pd.DataFrame({
+            "from -> to": c["from"] + " -> " + c["to"], "new models": c["new_models"].astype(str),
+            "dropped": c["dropped_models"].astype(str),
+            "revised (>0.5)": c["revised_models"].astype(str),
+            "change": [f"{v:+.2f}" if pd.notna(v) else "" for v in c["change_months"]],
+            "from revisions": [f"{v:+.2f}" if pd.notna(v) else "" for v in c["revised_scores_months"]],
+            "from new models": [f"{v:+.2f}" if pd.notna(v) else "" for v in c["new_models_months"]],
+            "strongest new models": c["examples_new"]})
+        lines += ["", "what moved the answer (months): revised scores of the models both releases have, and new models",
+                  format_table(ch, max_width=60)]
+    return "\n".join(lines)
+
+
+def _iv2(v: float, lo: float, hi: float) -> str:
+    import math
+
+    if v is None or not math.isfinite(v):
+        return ""
+    return f"{v:.2f} [{lo:.2f}, {hi:.2f}]" if math.isfinite(lo) and math.isfinite(hi) else f"{v:.2f}"
 
 
 def _iv(lo: float, hi: float, fmt: str = ".2f") -> str:
@@ -313,7 +424,12 @@ def run_plot(args: argparse.Namespace) -> int:
     out = Path(figure_path(args))
     inputs = [args.data] if args.data else []
     check_figure_path(out, inputs=inputs)
-    if args.kind == "gap":
+    if args.kind == "gap" and args.vintage == "all":
+        from irt_elo.plots.gap import plot_gap_by_vintage
+
+        vg = all_vintages(args)
+        fig, summary = plot_gap_by_vintage(vg), describe_vintages(vg)
+    elif args.kind == "gap":
         caps, res = compute(args)
         fig = plot_frontiers(caps, res.lead, result=res) if res.method == "model-lag" else plot_gap(res, caps)
         summary = describe(res)

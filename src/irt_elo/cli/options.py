@@ -119,6 +119,10 @@ def add_data(p: argparse.ArgumentParser) -> None:
                     help="fraction, percent, or auto (guess from the largest value)")
     g.add_argument("--aggregate", choices=("max", "mean", "error"), default="max",
                    help="combine repeated (model, benchmark) rows: best (Epoch), mean, or refuse")
+    g.add_argument("--vintage", metavar="NAME",
+                   help="instead of DATA, a data vintage: 'latest' (the newest bundled or fetched Epoch release), a "
+                        "date YYYY-MM-DD, or a fetched vintage's name (`irt-elo fetch --list`); `gap` also takes "
+                        "'all'; default: the bundled 2026-08-11 release")
     p.set_defaults(score_scale="fraction")
 
 
@@ -224,8 +228,30 @@ def add_output(p: argparse.ArgumentParser, *, output: str, top: bool = False) ->
     o.add_argument("-o", "--output", metavar="OUT", help=output)
     if top:
         o.add_argument("--top", type=int, default=DEFAULT_TOP, help="rows to print per table (0 = all)")
-    o.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    add_quiet(o)
     return o
+
+
+def add_quiet(g: Any) -> None:
+    """``-q/--quiet``: print nothing but errors (no progress bar either)."""
+    g.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+
+
+DEFAULT_FETCH_TIMEOUT = 60.0  # seconds a download waits for the server (to connect, and between two reads)
+
+
+def add_fetch(p: argparse.ArgumentParser) -> None:
+    """``irt-elo fetch``: where the zip comes from, where vintages are kept, and ``--list``."""
+    g = p.add_argument_group("download")
+    g.add_argument("--url", metavar="URL",
+                   help="address of the zip (default: Epoch's https://epoch.ai/data/benchmark_data.zip)")
+    g.add_argument("--timeout", type=float, default=DEFAULT_FETCH_TIMEOUT, metavar="SECONDS",
+                   help="give up when the server has not answered for this long")
+    g.add_argument("--cache-dir", metavar="DIR",
+                   help="folder of the downloaded vintages (default: $IRT_ELO_CACHE_DIR, else the per-user cache "
+                        "folder of irt-elo)")
+    g.add_argument("--list", action="store_true",
+                   help="download nothing; list the vintages available offline (bundled and fetched)")
 
 
 def add_figure_output(p: argparse.ArgumentParser, default: str) -> None:
@@ -236,6 +262,6 @@ def add_figure_output(p: argparse.ArgumentParser, default: str) -> None:
 
 __all__ = ["seed", "HelpFormatter", "Deprecated", "add_data", "add_preset", "add_method", "add_scale",
            "add_uncertainty", "add_seed", "add_workers", "add_model", "DataLevel", "add_data_level", "add_estimation",
-           "add_output", "add_figure_output", "DEFAULT_SEED", "DEFAULT_LEVEL", "DEFAULT_JOBS", "DEFAULT_TOP",
-           "DEFAULT_DRAWS", "REFIT_BOOTSTRAP", "FORMS", "LOSSES", "SCALES", "UNCERTAINTY", "ESTIMATORS",
-           "ITEM_ESTIMATORS", "BAYES_ESTIMATORS"]
+           "add_output", "add_quiet", "add_fetch", "add_figure_output", "DEFAULT_SEED", "DEFAULT_LEVEL",
+           "DEFAULT_JOBS", "DEFAULT_TOP", "DEFAULT_DRAWS", "REFIT_BOOTSTRAP", "FORMS", "LOSSES", "SCALES",
+           "UNCERTAINTY", "ESTIMATORS", "ITEM_ESTIMATORS", "BAYES_ESTIMATORS", "DEFAULT_FETCH_TIMEOUT"]

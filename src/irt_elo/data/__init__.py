@@ -13,6 +13,8 @@ _NAMES = {
     "responses_from_frame": "irt_elo.data.responses",
     "simulate_scores": "irt_elo.data.simulate", "simulate_responses": "irt_elo.data.simulate",
     "open_weights_from_accessibility": "irt_elo.data.table",
+    "read_release": "irt_elo.data.readers.epoch_release", "EpochRelease": "irt_elo.data.readers.epoch_release",
+    "list_vintages": "irt_elo.data.vintages", "resolve_vintage": "irt_elo.data.vintages",
 }
 __getattr__, __dir__ = attach(__name__, _NAMES)
 __all__ = list(_NAMES)

@@ -5,6 +5,8 @@ in the repository's ``data/benchmarks`` folder.
 """
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from irt_elo.data.bundled import bundled_dir, bundled_path
@@ -148,6 +150,22 @@ def load_rosetta(**options) -> ScoreTable:
     return read_rosetta(bundled_path(ROSETTA_DIR), name=ROSETTA_DIR, **options)
 
 
+def load_release(vintage: str = "latest") -> Any:
+    """A release of Epoch's ``benchmark_data.zip`` that ``irt-elo fetch`` downloaded, by vintage: ``'latest'``, a
+    date ``YYYY-MM-DD`` or a name from ``irt-elo fetch --list``. Returns an
+    :class:`~irt_elo.data.readers.epoch_release.EpochRelease`: the fit input (``.table``), that release's published
+    ECI and EDI, and Epoch's bootstrap draws (``.draws``)."""
+    from irt_elo.data.readers.epoch_release import read_release
+    from irt_elo.data.vintages import resolve_vintage
+
+    v = resolve_vintage(vintage)
+    if v.kind == "bundled":
+        raise IrtEloError(f"vintage {v.name} is bundled as Epoch's separate ECI files: load it with "
+                          f"load_epoch_eci({v.date!r}) or load_epoch_eci_scores({v.date!r}); `irt-elo fetch` downloads "
+                          "the current release")
+    return read_release(v.path)
+
+
 def table_or_default(data: ScoreTable | None) -> ScoreTable:
     """``data`` itself, or the bundled Epoch ECI input (:func:`load_epoch_eci`) when it is None: the default table of
     every analysis.
@@ -166,4 +184,4 @@ def table_or_default(data: ScoreTable | None) -> ScoreTable:
 
 __all__ = ["LATEST_ECI", "ECI_VINTAGES", "bundled_dir", "bundled_path", "load_epoch_eci", "load_epoch_eci_scores",
            "load_epoch_edi", "load_caisi_table", "load_epoch_hub", "load_epoch_hub_eci", "load_epoch_hub_edi",
-           "load_rosetta", "table_or_default"]
+           "load_rosetta", "load_release", "table_or_default"]

@@ -2,8 +2,9 @@
 
 :func:`read_table` looks at a path (file, folder or zip) and hands it to the reader of its layout: a long or wide
 score CSV (:mod:`irt_elo.data.table`), Epoch's ECI files (:mod:`irt_elo.data.readers.epoch_eci`), Epoch's
-Benchmarking Hub (:mod:`irt_elo.data.readers.epoch_hub`) or the Rosetta Stone paper's folder
-(:mod:`irt_elo.data.readers.rosetta`). Readers never import this module.
+``benchmark_data.zip`` as published since September 2026 (:mod:`irt_elo.data.readers.epoch_release`) or before
+(:mod:`irt_elo.data.readers.epoch_hub`), or the Rosetta Stone paper's folder (:mod:`irt_elo.data.readers.rosetta`).
+Readers never import this module.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from irt_elo.data.readers import caisi
 from irt_elo.data.readers.capabilities import is_capability_table
 from irt_elo.data.readers.epoch_eci import epoch_eci_frame
 from irt_elo.data.readers.epoch_hub import is_hub, read_epoch_hub
+from irt_elo.data.readers.epoch_release import is_release, read_release_table
 from irt_elo.data.readers.rosetta import read_rosetta
 from irt_elo.data.table import (
     Aggregate,
@@ -46,8 +48,9 @@ def read_table(
         ``release_date``, ``organization``, ``open_weights``/``accessibility``, ``source``, ``domain``, ``n_items``),
         a wide CSV (a ``model`` column, one column per benchmark), or Epoch's ``eci_benchmarks.csv``
         (joined with ``eci_scores.csv`` found beside it); or a folder / zip in a known layout: Epoch's
-        Benchmarking Hub ``benchmark_data.zip``, the Rosetta Stone paper's data folder or CAISI's published table
-        (see :mod:`irt_elo.data.readers`).
+        ``benchmark_data.zip`` (the September-2026 layout with ``epoch_capabilities_index/``, read as its ECI fit
+        input with ``preset='eci'``, or the earlier Benchmarking Hub layout), the Rosetta Stone paper's data folder
+        or CAISI's published table (see :mod:`irt_elo.data.readers`).
     score_scale : {'fraction', 'percent', 'auto'}
         Scores are fractions in [0, 1] (a value above 1 is an error), percentages in [0, 100], or guessed
         from the maximum.
@@ -71,12 +74,12 @@ def read_table(
     if format not in ("auto", "long", "wide", "epoch-eci"):
         raise IrtEloError(f"format must be 'auto', 'long', 'wide' or 'epoch-eci', not {format!r}")
     if format == "auto" and (p.is_dir() or p.suffix.lower() == ".zip"):
-        table = read_layout(p)  # Epoch hub zip/folder or the Rosetta paper's folder
+        table = read_layout(p)  # Epoch release or hub zip/folder, the Rosetta paper's folder, CAISI's table
         if table is not None:
             return table
         if p.is_file():
-            raise IrtEloError(f"{p}: a zip without Epoch's epoch_capabilities_index.csv is not a known layout; unpack "
-                              "it and give the score CSV")
+            raise IrtEloError(f"{p}: a zip with neither Epoch's epoch_capabilities_index/ folder nor its "
+                              "epoch_capabilities_index.csv is not a known layout; unpack it and give the score CSV")
     df = read_csv_strict(p)
     keys = {column_key(c) for c in df.columns}
     if format == "auto":
@@ -99,8 +102,12 @@ def read_table(
 
 
 def read_layout(path: str | os.PathLike) -> ScoreTable | None:
-    """Read a folder or zip in a known layout (Epoch hub, Rosetta paper data, CAISI's published table); None when it
-    is none of them.
+    """Read a folder or zip in a known layout (Epoch's release since September 2026, Epoch hub, Rosetta paper data,
+    CAISI's published table); None when it is none of them.
+
+    A folder or zip with Epoch's ``epoch_capabilities_index/`` folder (or the root ``model_metadata.csv`` /
+    ``benchmark_metadata.csv`` of that layout) is read by :func:`~irt_elo.data.readers.epoch_release.read_release`;
+    an incomplete one is an error naming the missing file, not a fall-through to the older layouts.
 
     Used by :func:`read_table` so that ``irt-elo fit FOLDER_OR_ZIP`` works.
 
@@ -117,6 +124,8 @@ def read_layout(path: str | os.PathLike) -> ScoreTable | None:
         return read_rosetta(p)
     if p.is_dir() and (p / caisi.SCORES_FILE).is_file() and (p / caisi.MODELS_FILE).is_file():
         return caisi.read_caisi_table(p)
+    if is_release(p):
+        return read_release_table(p)
     if is_hub(p):
         return read_epoch_hub(p)
     return None

@@ -77,12 +77,16 @@ class ScoreTable:
         Per-benchmark metadata, index = benchmark name, in order of first appearance.
     name : str
         Where the data came from (file name or dataset vintage); printed in outputs and plot titles.
+    preset : str or None
+        The fit preset this data is meant for (e.g. ``'eci'`` for the fit input of an Epoch ECI release), set by
+        the reader that knows; None when the layout does not say. Not part of equality; subsets keep it.
     """
 
     scores: pd.DataFrame
     models: pd.DataFrame
     benchmarks: pd.DataFrame
     name: str = "data"
+    preset: str | None = field(default=None, compare=False)
     model_idx: np.ndarray = field(init=False, repr=False)
     bench_idx: np.ndarray = field(init=False, repr=False)
     score: np.ndarray = field(init=False, repr=False)
@@ -169,7 +173,7 @@ class ScoreTable:
         (2, [0, 0, 1], [0.2, 0.2, 0.4])
         """
         return ScoreTable(self.scores.iloc[np.asarray(rows)].reset_index(drop=True), self.models, self.benchmarks,
-                          self.name)
+                          self.name, preset=self.preset)
 
     def filter(
         self,
@@ -234,7 +238,7 @@ class ScoreTable:
         used_m = pd.unique(scores["model"])
         used_b = pd.unique(scores["benchmark"])
         return ScoreTable(scores, self.models.loc[self.models.index.isin(used_m)],
-                          self.benchmarks.loc[self.benchmarks.index.isin(used_b)], self.name)
+                          self.benchmarks.loc[self.benchmarks.index.isin(used_b)], self.name, preset=self.preset)
 
     def _check_names(self, names: Sequence[str], known: pd.Index, what: str) -> None:
         check_names(names, known, what, self.name)

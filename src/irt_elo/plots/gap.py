@@ -6,7 +6,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from irt_elo.plots._style import GROUP_LABELS, PALETTE
+from irt_elo.plots._style import CYCLE, GROUP_LABELS, PALETTE
 
 LEAD_COLOR = PALETTE["closed"]
 TRAIL_COLOR = PALETTE["open"]
@@ -282,4 +282,55 @@ def plot_trend(trend: Any, ax: Any = None) -> Any:
     return fig
 
 
-__all__ = ["plot_frontiers", "plot_gap_over_time", "plot_gap", "plot_trend"]
+
+def plot_gap_by_vintage(result: Any) -> Any:
+    """The same question as each data vintage answered it: the headline gap per vintage with its interval (top),
+    and each vintage's daily vertical gap (bottom), so a reader sees how the answer moved from release to release.
+
+    ``result`` is a :class:`~irt_elo.analysis.vintages.VintageGaps`; vintages that could not answer are listed in
+    the title.
+
+    Examples
+    --------
+    >>> from irt_elo.analysis.capabilities import Capabilities
+    >>> from irt_elo.analysis.compare import EPOCH_QUESTION
+    >>> from irt_elo.analysis.vintages import gap_by_vintage
+    >>> from irt_elo.datasets import load_epoch_eci_scores
+    >>> caps = {v: Capabilities.from_scores(load_epoch_eci_scores(v), source=v) for v in ("2025-12-19", "2026-08-11")}
+    >>> q = EPOCH_QUESTION.with_(method="epoch-2025", start="2023-01-01", end="2025-10-30", criterion="point")
+    >>> fig = plot_gap_by_vintage(gap_by_vintage(caps, q))
+    >>> [ax.get_ylabel() for ax in fig.axes]
+    ['gap (months)', 'gap (ECI points)']
+    """
+    f = result.frame
+    answered = f[f["error"].isna()]
+    if answered.empty:
+        from irt_elo.errors import IrtEloError
+
+        raise IrtEloError("no vintage could answer this question: " + str(f["error"].iloc[-1]))
+    fig, (ax_h, ax_s) = _subplots(2, (10.0, 7.5))
+    x = pd.to_datetime(answered["vintage"].str[:10])  # fetched vintages are named DATE_SHA
+    m = answered["gap_months"].to_numpy(float)
+    lo = np.nan_to_num(m - answered["gap_months_low"].to_numpy(float))
+    hi = np.nan_to_num(answered["gap_months_high"].to_numpy(float) - m)
+    ax_h.errorbar(x, m, yerr=[lo, hi], fmt="o-", color=PALETTE["accent2"], capsize=4, lw=1.4,
+                  label=f"headline gap with its {result.level:.0%} interval")
+    for xi, mi in zip(x, m):
+        ax_h.annotate(f"{mi:.1f}", (xi, mi), xytext=(6, 4), textcoords="offset points", fontsize=8)
+    ax_h.set_ylabel("gap (months)")
+    ax_h.set_xlabel("data vintage")
+    scale = "ECI"
+    for (v, r), color in zip(result.results.items(), CYCLE):
+        scale = r.scale
+        ax_s.plot(r.series["date"], r.series["gap_points"], color=color, lw=1.5, label=f"vintage {v}")
+    ax_s.set_ylabel(f"gap ({scale} points)")
+    ax_s.set_xlabel("date")
+    for ax in (ax_h, ax_s):
+        ax.grid(alpha=0.3)
+        ax.legend(loc="upper left", frameon=False, fontsize=8)
+    missing = f.loc[f["error"].notna(), "vintage"].tolist()
+    note = f"; could not answer: {', '.join(missing)}" if missing else ""
+    ax_h.set_title(f"{result.question.label}\ncaught up = {result.question.criterion}{note}", fontsize=10)
+    return fig
+
+__all__ = ["plot_frontiers", "plot_gap_over_time", "plot_gap", "plot_trend", "plot_gap_by_vintage"]

@@ -29,12 +29,15 @@ SCORES_COLUMNS = {
 }
 
 
-def epoch_eci_frame(df: pd.DataFrame, path: Path) -> tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame]:
+def epoch_eci_frame(df: pd.DataFrame, path: Path, *, scores: pd.DataFrame | None = None
+                    ) -> tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame]:
     """Turn a raw ``eci_benchmarks.csv`` frame into the long format, plus per-model and per-benchmark metadata.
 
-    Metadata comes from ``eci_scores.csv`` in the same folder when it exists (organisation, country,
-    accessibility, and the published ECI as ``eci_published``/``eci_published_low``/``eci_published_high``).
-    :func:`irt_elo.data.read_table` calls this for files in Epoch's layout and validates the result.
+    Metadata comes from ``scores`` (a :func:`read_eci_scores` frame) when given, else from ``eci_scores.csv`` in
+    the same folder when it exists (organisation, country, accessibility, and the published ECI as
+    ``eci_published``/``eci_published_low``/``eci_published_high``, see :func:`published_model_columns`).
+    ``path`` names the input in messages. :func:`irt_elo.data.read_table` calls this for files in Epoch's layout and
+    validates the result.
 
     Examples
     --------
@@ -56,17 +59,24 @@ def epoch_eci_frame(df: pd.DataFrame, path: Path) -> tuple[pd.DataFrame, pd.Data
         # Blank is NOT an Epoch run here: the blank rows are external leaderboards (ARC-AGI-2, HLE, CritPt, ...)
         # whose upstream Epoch did not record; Epoch's own runs say "Epoch evaluations".
         long["source"] = long["source"].replace("", UNSPECIFIED_SOURCE)
-    models_extra = None
-    scores_path = path.with_name("eci_scores.csv")
-    if scores_path.exists():
-        pub = read_eci_scores(scores_path).set_index("model")
-        models_extra = pub.rename(columns={"capability": "eci_published", "ci_low": "eci_published_low",
-                                           "ci_high": "eci_published_high"}).drop(columns=["release_date"])
+    if scores is None:
+        scores_path = path.with_name("eci_scores.csv")
+        if scores_path.exists():
+            scores = read_eci_scores(scores_path)
+    models_extra = None if scores is None else published_model_columns(scores)
     bench = df.assign(benchmark=df["benchmark"].str.strip()).drop_duplicates("benchmark").set_index("benchmark")
     bench_extra = pd.DataFrame(index=bench.index)
     if "benchmark_release_date" in bench:
         bench_extra["release_date"] = pd.to_datetime(bench["benchmark_release_date"].replace("", None), errors="coerce")
     return long, models_extra, bench_extra
+
+
+def published_model_columns(scores: pd.DataFrame) -> pd.DataFrame:
+    """A :func:`read_eci_scores` frame as per-model metadata of a score table: indexed by model, the published ECI
+    as ``eci_published``/``eci_published_low``/``eci_published_high``, the release date left to the fit input."""
+    pub = scores.set_index("model")
+    return pub.rename(columns={"capability": "eci_published", "ci_low": "eci_published_low",
+                               "ci_high": "eci_published_high"}).drop(columns=["release_date"], errors="ignore")
 
 
 def read_eci_scores(path: str | Path) -> pd.DataFrame:
@@ -87,7 +97,13 @@ def read_eci_scores(path: str | Path) -> pd.DataFrame:
     150.0
     """
     p = Path(path)
-    raw = read_csv_strict(p)
+    return eci_scores_frame(read_csv_strict(p), str(p))
+
+
+def eci_scores_frame(raw: pd.DataFrame, where: str) -> pd.DataFrame:
+    """:func:`read_eci_scores` on an ``eci_scores.csv`` already read as strings with ``_line``
+    (:func:`~irt_elo.data.table.parse_csv_text`); ``where`` names the file in messages (a path, or one inside a zip)."""
+    p = where
     require_columns(raw, ("Model", "eci"), str(p), "not an Epoch eci_scores file")
     out = raw.rename(columns=SCORES_COLUMNS)
     out["model"] = out["model"].str.strip()  # the join key with eci_benchmarks.model, which readers strip too
