@@ -184,3 +184,22 @@ def test_epochs_draws_give_the_intervals_and_the_paired_test_computed_by_hand(re
     assert "paired bootstrap test on 50 draws" in how
     assert by_hand.any() and not by_hand.all()  # the pairs include both verdicts, so the comparison can fail
     assert (ours == by_hand).all()
+
+
+def test_a_fetched_zip_in_another_layout_gets_its_own_row_and_the_others_still_answer(cache, tmp_path):
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr(zipfile.ZipInfo("notes.txt", date_time=(2026, 12, 1, 0, 0, 0)), "not a release\n")
+    server, url = serve_once(buf.getvalue())
+    try:
+        v = fetch(url, cache_dir=cache, timeout=5, today="2026-12-01")
+    finally:
+        server.shutdown()
+    d = gap_json(tmp_path, "--vintage", "all", "--method", "epoch-2025", "--criterion", "point")
+    rows = {r["vintage"]: r for r in d["vintages"]}
+    assert "not in Epoch's release layout" in rows[v.name]["error"] and rows[v.name]["gap_months"] is None
+    assert rows["2026-08-11"]["gap_months"] is not None
+    assert [c["to"] for c in d["changes"]] == ["2026-08-11"]  # the unreadable vintage is in no comparison

@@ -190,6 +190,16 @@ class Capabilities:
         ``uncertainty='draws'`` in :func:`irt_elo.analysis.gap.gap` then runs the paired test on them.
         """
         caps = cls.from_scores(release.eci_scores, source=f"Epoch release {release.vintage}")
+        # What eci_scores.csv leaves unknown (accessibility, organisation, country), the release's
+        # model_metadata.csv may know: the fit input's model table holds both, joined.
+        f, meta = caps.frame.copy(), release.table.models
+        for col in ("open_weights", "organization", "country"):
+            if col in f and col in meta:
+                f[col] = f[col].fillna(meta[col].reindex(f.index)) if col != "open_weights" else \
+                    f[col].astype("boolean").fillna(meta[col].reindex(f.index).astype("boolean"))
+        if "open_weights" in f:
+            f["group"] = f["group"].fillna(f["open_weights"].map({True: "open", False: "closed"}).astype("string"))
+        caps = replace(caps, frame=f)
         if not draws or release.draws is None:
             return caps
         d = release.draws.capability

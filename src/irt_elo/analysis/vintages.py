@@ -14,7 +14,7 @@ exactly (models the later release dropped are counted with its revisions).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -53,17 +53,49 @@ class VintageGaps:
 
 def vintage_capabilities(vintage: Any) -> Capabilities:
     """The published capabilities of one data vintage (an :class:`irt_elo.data.vintages.Vintage`): a bundled ECI
-    release's ``eci_scores.csv``, or a fetched release with Epoch's bootstrap draws."""
+    release's ``eci_scores.csv``, or a fetched release with Epoch's bootstrap draws, labelled by the vintage's date."""
+    return vintage_data(vintage)[0]
+
+
+def vintage_data(vintage: Any) -> tuple[Capabilities, list[str] | None]:
+    """(published capabilities, the fit input's benchmarks or None when the vintage has no fit input)."""
+    from irt_elo.data.datasets import LATEST_ECI, load_epoch_eci
     from irt_elo.data.readers.epoch_release import is_release, read_release
 
     path = Path(vintage.path)
-    if is_release(path):
-        return Capabilities.from_release(read_release(path))
-    scores = path / "eci_scores.csv" if path.is_dir() else path
-    return Capabilities.from_scores(scores)  # labelled by its dated folder, e.g. epoch_eci_2026-08-11
+    if vintage.kind == "bundled":
+        caps = Capabilities.from_scores(path / "eci_scores.csv")  # labelled by its dated folder
+        bench = list(load_epoch_eci(vintage.date).benchmark_names) if vintage.date == LATEST_ECI else None
+        return caps, bench
+    if not is_release(path):
+        raise IrtEloError(f"vintage {vintage.name} ({path}) is not in Epoch's release layout (an "
+                          "epoch_capabilities_index/ folder); it cannot be read as a vintage")
+    release = read_release(path)
+    caps = replace(Capabilities.from_release(release), source=f"Epoch release {vintage.date}")
+    return caps, list(release.table.benchmark_names)
 
 
-def gap_by_vintage(vintages: Mapping[str, Capabilities], question: Question = EPOCH_QUESTION, *,
+def gap_all_vintages(question: Question = EPOCH_QUESTION, *, cache_dir: Any = None, level: float = 0.90,
+                     seed: int = 12345) -> VintageGaps:
+    """``question`` asked of every vintage available offline (the bundled releases and every ``irt-elo fetch``
+    download), oldest first. A vintage that cannot be read gets its row with the reason, like one that cannot
+    answer."""
+    from irt_elo.data.vintages import list_vintages
+
+    caps: dict[str, Capabilities | str] = {}
+    benchmarks: dict[str, list[str]] = {}
+    for v in reversed(list_vintages(cache_dir)):  # newest first there; oldest first here
+        try:
+            caps[v.name], bench = vintage_data(v)
+        except IrtEloError as e:
+            caps[v.name] = str(e)
+            continue
+        if bench is not None:
+            benchmarks[v.name] = bench
+    return gap_by_vintage(caps, question, level=level, seed=seed, benchmarks=benchmarks)
+
+
+def gap_by_vintage(vintages: Mapping[str, Capabilities | str], question: Question = EPOCH_QUESTION, *,
                    level: float = 0.90, seed: int = 12345, revised: float = 0.5,
                    benchmarks: Mapping[str, Sequence[str]] | None = None) -> VintageGaps:
     """Answer ``question`` on every vintage and explain how the answer moved.
@@ -71,7 +103,8 @@ def gap_by_vintage(vintages: Mapping[str, Capabilities], question: Question = EP
     Parameters
     ----------
     vintages : mapping label -> Capabilities
-        Labels sort in time order (ISO dates do), e.g. ``{"2025-12-19": ..., "2026-08-11": ...}``.
+        Oldest first, e.g. ``{"2025-12-19": ..., "2026-08-11": ...}``; a string in place of the capabilities says
+        why that vintage could not be read (it gets a row with that reason).
     question : Question
         Default: Epoch's May-2026 question (its fixed window; a vintage whose data end before the window cannot
         answer it and says so in its row).
@@ -94,11 +127,15 @@ def gap_by_vintage(vintages: Mapping[str, Capabilities], question: Question = EP
     """
     if not vintages:
         raise IrtEloError("no vintage to compare: fetch one (`irt-elo fetch`) or use the bundled ones")
-    labels = sorted(vintages)
+    labels = list(vintages)
     results: dict[str, Any] = {}
     rows = []
     for v in labels:
         caps = vintages[v]
+        if isinstance(caps, str):
+            rows.append({"vintage": v, "data": None, "n_models": 0, "last_release": None,
+                         **{k: float("nan") for k in GAP_COLUMNS}, "error": caps})
+            continue
         row: dict[str, Any] = {"vintage": v, "data": caps.source, "n_models": len(caps.frame),
                                "last_release": caps.frame["release_date"].max()}
         try:
@@ -107,15 +144,16 @@ def gap_by_vintage(vintages: Mapping[str, Capabilities], question: Question = EP
         except IrtEloError as e:
             row.update({k: float("nan") for k in GAP_COLUMNS}, error=str(e))
         rows.append(row)
+    read = [v for v in labels if not isinstance(vintages[v], str)]
     changes = [_change(a, b, vintages, results, question, level, seed, revised, benchmarks)
-               for a, b in zip(labels, labels[1:])]
+               for a, b in zip(read, read[1:])]
     cols = ["from", "to", "new_models", "dropped_models", "revised_models", "median_abs_revision",
             "new_benchmarks", "dropped_benchmarks", "change_months", "revised_scores_months", "new_models_months",
             "examples_new"]
     return VintageGaps(question, pd.DataFrame(rows), pd.DataFrame(changes, columns=cols), results, level)
 
 
-def _change(a: str, b: str, vintages: Mapping[str, Capabilities], results: Mapping[str, Any], question: Question,
+def _change(a: str, b: str, vintages: Mapping[str, Any], results: Mapping[str, Any], question: Question,
             level: float, seed: int, revised: float, benchmarks: Mapping[str, Sequence[str]] | None
             ) -> dict[str, Any]:
     """What changed from vintage ``a`` to vintage ``b``, and how the answer moved."""
@@ -147,4 +185,4 @@ def _change(a: str, b: str, vintages: Mapping[str, Capabilities], results: Mappi
     return out
 
 
-__all__ = ["VintageGaps", "gap_by_vintage", "vintage_capabilities", "GAP_COLUMNS"]
+__all__ = ["VintageGaps", "gap_by_vintage", "gap_all_vintages", "vintage_capabilities", "vintage_data", "GAP_COLUMNS"]

@@ -138,6 +138,17 @@ def check_jobs(jobs: int) -> None:
         raise IrtEloError("--jobs must be a non-zero integer (-1: all cores)")
 
 
+def value_interval(v: float | None, lo: float | None, hi: float | None, fmt: str = ".1f",
+                   missing: str = "n/a") -> str:
+    """``v [lo, hi]`` for tables; ``v`` alone without a finite interval, ``missing`` without a value."""
+    if v is None or not math.isfinite(v):
+        return missing
+    s = format(v, fmt)
+    if lo is not None and hi is not None and math.isfinite(lo) and math.isfinite(hi):
+        s += f" [{format(lo, fmt)}, {format(hi, fmt)}]"
+    return s
+
+
 def figure_path(args: argparse.Namespace) -> str:
     """The figure file of a plot kind: ``-o``, else the kind's default name."""
     return args.output or args.default_output
@@ -277,6 +288,6 @@ def _fixed_metadata(fmt: str) -> dict[str, Any]:
 
 
 __all__ = ["chosen_vintage", "load_table", "fitter_from_args", "name_list", "one_preset", "scale_from_args",
-           "check_level", "check_bootstrap", "check_jobs", "figure_path", "check_outputs", "check_figure_path",
-           "atomic_write", "dumps", "write_frame", "write_json", "format_table", "save_figure", "FIGURE_TYPES",
-           "METHOD_OPTIONS"]
+           "check_level", "check_bootstrap", "check_jobs", "value_interval", "figure_path", "check_outputs",
+           "check_figure_path", "atomic_write", "dumps", "write_frame", "write_json", "format_table", "save_figure",
+           "FIGURE_TYPES", "METHOD_OPTIONS"]

@@ -160,15 +160,12 @@ def published_capabilities(args: argparse.Namespace) -> Any:
     from pathlib import Path
 
     from irt_elo.analysis.capabilities import Capabilities
-    from irt_elo.analysis.vintages import vintage_capabilities
-    from irt_elo.cli._common import chosen_vintage
-    from irt_elo.data.datasets import LATEST_ECI
+    from irt_elo.cli.gap import published_default
     from irt_elo.data.readers.epoch_release import is_release, read_release
-    from irt_elo.data.vintages import bundled_vintages
 
     if args.data is not None:
         return Capabilities.from_release(read_release(args.data)) if is_release(Path(args.data)) else None
-    return vintage_capabilities(chosen_vintage(args) or next(v for v in bundled_vintages() if v.date == LATEST_ECI))
+    return published_default(args)
 
 
 def published_scores(questions: tuple[Any, ...], caps: Any, args: argparse.Namespace) -> dict[str, Any]:
@@ -188,14 +185,9 @@ def published_scores(questions: tuple[Any, ...], caps: Any, args: argparse.Names
 
 
 def _ci(v: float, lo: float, hi: float, fmt: str = ".1f") -> str:
-    import math
+    from irt_elo.cli._common import value_interval
 
-    if v is None or not math.isfinite(v):
-        return "n/a"
-    s = format(v, fmt)
-    if lo is not None and hi is not None and math.isfinite(lo) and math.isfinite(hi):
-        s += f" [{format(lo, fmt)}, {format(hi, fmt)}]"
-    return s
+    return value_interval(v, lo, hi, fmt)
 
 
 def headline_table(frame: Any) -> str:

@@ -18,8 +18,8 @@ examples:
   irt-elo fetch
   # The vintages available offline: the bundled ECI releases and every distinct zip fetched so far:
   irt-elo fetch --list
-  # A mirror, kept in a project folder instead of the per-user cache:
-  irt-elo fetch --url https://mirror.example.org/benchmark_data.zip --cache-dir .irt-elo-cache
+  # A mirror, kept in a project folder instead of the per-user cache (then `--vintage` finds it too):
+  IRT_ELO_CACHE_DIR=.irt-elo-cache irt-elo fetch --url https://mirror.example.org/benchmark_data.zip
 
 Each distinct download is kept as <cache>/epoch/<date>_<sha256[:12]>/benchmark_data.zip with provenance.json
 beside it (URLs, ETag, Last-Modified, sizes, sha256, time, layout, licence and citation); the same bytes again are

@@ -112,18 +112,13 @@ def load_capabilities(args: argparse.Namespace):
     from pathlib import Path
 
     from irt_elo.analysis.capabilities import Capabilities, is_capability_table
-    from irt_elo.cli._common import check_bootstrap, chosen_vintage, fitter_from_args, load_table
+    from irt_elo.cli._common import check_bootstrap, fitter_from_args, load_table
     from irt_elo.data.readers.epoch_release import is_release, read_release
 
     fit_options = [o for o in FIT_OPTIONS if getattr(args, o, None)]
     fit_asked = bool(fit_options) or args.bootstrap is not None
     if args.data is None and not fit_asked:
-        from irt_elo.analysis.vintages import vintage_capabilities
-        from irt_elo.data.datasets import LATEST_ECI
-        from irt_elo.data.vintages import bundled_vintages
-
-        bundled = next(v for v in bundled_vintages() if v.date == LATEST_ECI)
-        return vintage_capabilities(chosen_vintage(args) or bundled)
+        return published_default(args)
     if args.data is not None:
         path = Path(args.data)
         if is_release(path) and not fit_asked:
@@ -154,6 +149,20 @@ def load_capabilities(args: argparse.Namespace):
         boot = bootstrap(fitter, n_boot=n_boot, seed=args.seed, level=args.level, n_jobs=args.jobs,
                          scheduler=args.scheduler)
     return Capabilities.from_fitter(fitter, bootstrap=boot, level=args.level)
+
+
+def published_default(args: argparse.Namespace):
+    """The published capabilities of ``--vintage``, else of the bundled 2026-08-11 release."""
+    from irt_elo.analysis.capabilities import Capabilities
+    from irt_elo.analysis.vintages import vintage_capabilities
+    from irt_elo.cli._common import chosen_vintage
+    from irt_elo.data.bundled import bundled_path
+    from irt_elo.data.datasets import LATEST_ECI
+
+    vintage = chosen_vintage(args)
+    if vintage is not None:
+        return vintage_capabilities(vintage)
+    return Capabilities.from_scores(bundled_path(f"epoch_eci_{LATEST_ECI}/eci_scores.csv"))
 
 
 def freshness(args: argparse.Namespace) -> str | None:
@@ -190,8 +199,9 @@ def compute(args: argparse.Namespace):
                                   "against the leading group's frontier; --how trend uses its trend line)")
     caps = load_capabilities(args)
     if args.uncertainty == "draws" and caps.draws is None:
-        raise IrtEloError("--uncertainty draws needs bootstrap draws: give a score table (or a fit option such as "
-                          "--preset) with --bootstrap N")
+        raise IrtEloError("--uncertainty draws needs bootstrap draws: an Epoch release that ships them "
+                          "(eci_bootstraps.json), or a score table (or a fit option such as --preset) with "
+                          "--bootstrap N")
     by = args.by or ("closed-us" if args.model else None)  # CAISI's question is asked of the closed US frontier
     common = dict(level=args.level, alpha=args.alpha, by=by, unknown=args.unknown_as, n_draws=args.n_draws,
                   seed=args.seed, days_per_month=args.days_per_month, uncertainty=args.uncertainty)
@@ -224,8 +234,9 @@ def run(args: argparse.Namespace) -> int:
                     inputs=inputs)
     if not args.quiet:
         print(describe(res))
-        if freshness(args):
-            print(freshness(args))
+        note = freshness(args)
+        if note:
+            print(note)
     return 0
 
 
@@ -262,12 +273,9 @@ def vintage_question(args: argparse.Namespace) -> Any:
 
 def all_vintages(args: argparse.Namespace) -> Any:
     """The question answered on every available vintage (bundled and fetched), oldest first."""
-    from irt_elo.analysis.vintages import gap_by_vintage, vintage_capabilities
-    from irt_elo.data.vintages import list_vintages
+    from irt_elo.analysis.vintages import gap_all_vintages
 
-    question = vintage_question(args)
-    caps = {v.name: vintage_capabilities(v) for v in list_vintages()}
-    return gap_by_vintage(caps, question, level=args.level, seed=args.seed)
+    return gap_all_vintages(vintage_question(args), level=args.level, seed=args.seed)
 
 
 def run_all_vintages(args: argparse.Namespace) -> int:
@@ -285,14 +293,16 @@ def describe_vintages(vg: Any) -> str:
     """The table of --vintage all: one row per vintage, then what moved the answer between consecutive ones."""
     import pandas as pd
 
-    from irt_elo.cli._common import format_table
+    from irt_elo.cli._common import format_table, value_interval
 
     f = vg.frame
     rows = pd.DataFrame({
         "vintage": f["vintage"], "data": f["data"], "models": f["n_models"].astype(str),
         "last release": f["last_release"],
-        "months": [_iv2(r.gap_months, r.gap_months_low, r.gap_months_high) for r in f.itertuples()],
-        "points": [_iv2(r.gap_points, r.gap_points_low, r.gap_points_high) for r in f.itertuples()],
+        "months": [value_interval(r.gap_months, r.gap_months_low, r.gap_months_high, ".2f", "")
+                   for r in f.itertuples()],
+        "points": [value_interval(r.gap_points, r.gap_points_low, r.gap_points_high, ".2f", "")
+                   for r in f.itertuples()],
         "note": f["error"].fillna("")})
     lines = [f"{vg.question.label}; caught up = {vg.question.criterion}, {vg.level:.0%} intervals",
              format_table(rows, max_width=70)]
@@ -302,6 +312,7 @@ def describe_vintages(vg: Any) -> str:
             "from -> to": c["from"] + " -> " + c["to"], "new models": c["new_models"].astype(str),
             "dropped": c["dropped_models"].astype(str),
             "revised (>0.5)": c["revised_models"].astype(str),
+            "new benchmarks": c["new_benchmarks"].map(lambda n: "" if pd.isna(n) else str(int(n))),
             "change": [f"{v:+.2f}" if pd.notna(v) else "" for v in c["change_months"]],
             "from revisions": [f"{v:+.2f}" if pd.notna(v) else "" for v in c["revised_scores_months"]],
             "from new models": [f"{v:+.2f}" if pd.notna(v) else "" for v in c["new_models_months"]],
@@ -309,14 +320,6 @@ def describe_vintages(vg: Any) -> str:
         lines += ["", "what moved the answer (months): revised scores of the models both releases have, and new models",
                   format_table(ch, max_width=60)]
     return "\n".join(lines)
-
-
-def _iv2(v: float, lo: float, hi: float) -> str:
-    import math
-
-    if v is None or not math.isfinite(v):
-        return ""
-    return f"{v:.2f} [{lo:.2f}, {hi:.2f}]" if math.isfinite(lo) and math.isfinite(hi) else f"{v:.2f}"
 
 
 def _iv(lo: float, hi: float, fmt: str = ".2f") -> str:

@@ -130,8 +130,8 @@ def add_preset(g: Any, *, help: str | None = None) -> None:  # noqa: A002 - argp
     """``--preset NAME``: a named bundle of method options. Repeatable everywhere, so that it parses alike in every
     command; commands that fit one method refuse a second (``irt_elo.cli._common.one_preset``)."""
     g.add_argument("--preset", action="append", metavar="NAME",
-                   help=help or "method preset: eci, caisi, default, rosetta (default: eci for the bundled data, "
-                                "'default' for your own table)")
+                   help=help or "method preset: eci, caisi, default, rosetta (default: eci for the bundled data and "
+                                "Epoch's releases, 'default' for your own table)")
 
 
 def add_method(p: argparse.ArgumentParser, *, old_model_option: bool = False, subset: bool = True) -> Any:
@@ -195,7 +195,8 @@ def add_uncertainty(p: argparse.ArgumentParser, *, bootstrap: str | None = None,
     if test:
         u.add_argument("--uncertainty", choices=UNCERTAINTY, default="sigma",
                        help="catch-up test and intervals: 'sigma' = each model's own interval as an independent "
-                            "normal sigma (Epoch's procedure); 'draws' = paired bootstrap draws (needs --bootstrap)")
+                            "normal sigma (Epoch's procedure); 'draws' = paired bootstrap draws: a refit's "
+                            "--bootstrap draws, or the draws an Epoch release ships (eci_bootstraps.json)")
     if workers:
         add_workers(u)
     return u
@@ -249,7 +250,8 @@ def add_fetch(p: argparse.ArgumentParser) -> None:
                    help="give up when the server has not answered for this long")
     g.add_argument("--cache-dir", metavar="DIR",
                    help="folder of the downloaded vintages (default: $IRT_ELO_CACHE_DIR, else the per-user cache "
-                        "folder of irt-elo)")
+                        "folder of irt-elo); other commands' --vintage looks in $IRT_ELO_CACHE_DIR or the per-user "
+                        "cache, so set the variable to use another folder everywhere")
     g.add_argument("--list", action="store_true",
                    help="download nothing; list the vintages available offline (bundled and fetched)")
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import re
 import socket
@@ -228,10 +229,15 @@ def fetch(url: str = DEFAULT_URL, *, cache_dir: str | os.PathLike | None = None,
     import urllib.parse
     import urllib.request
 
-    parts = urllib.parse.urlsplit(str(url))
+    try:
+        parts = urllib.parse.urlsplit(str(url))
+        parts.port  # noqa: B018 - raises ValueError on a port out of range
+    except ValueError as e:
+        raise IrtEloError(f"{url!r} is not a valid URL ({e}); give the address of the zip, e.g. "
+                          f"{DEFAULT_URL}") from None
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise IrtEloError(f"{url!r} is not an http(s) URL; give the address of the zip, e.g. {DEFAULT_URL}")
-    if not (isinstance(timeout, (int, float)) and timeout > 0):
+    if not (isinstance(timeout, (int, float)) and math.isfinite(timeout) and timeout > 0):
         raise IrtEloError(f"timeout must be a positive number of seconds, not {timeout!r}")
     day = _day(today)
     root = epoch_dir(cache_dir)

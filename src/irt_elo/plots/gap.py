@@ -1,6 +1,7 @@
 """Figures for the gap and trend analyses: frontiers with interval bands, gap over time, frontier trends."""
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import numpy as np
@@ -320,7 +321,7 @@ def plot_gap_by_vintage(result: Any) -> Any:
     ax_h.set_ylabel("gap (months)")
     ax_h.set_xlabel("data vintage")
     scale = "ECI"
-    for (v, r), color in zip(result.results.items(), CYCLE):
+    for (v, r), color in zip(result.results.items(), itertools.cycle(CYCLE)):
         scale = r.scale
         ax_s.plot(r.series["date"], r.series["gap_points"], color=color, lw=1.5, label=f"vintage {v}")
     ax_s.set_ylabel(f"gap ({scale} points)")

@@ -408,8 +408,11 @@ def _scores_from(data: bytes, where: str) -> tuple[pd.DataFrame, int]:
     require_columns(raw, SCORES_NEED, where, "not Epoch's eci_scores layout")
     out = eci_scores_frame(raw, where)
     printed = pd.concat([raw["eci_ci_low"], raw["eci_ci_high"]]).astype(str).str.strip()
-    decimals = printed[printed != ""].str.partition(".")[2].str.len()
-    return out, int(decimals.max()) if len(decimals) else 2
+    printed = printed[printed != ""]
+    if printed.empty:  # no interval printed at all (e.g. a header-only file): the default of Epoch's files
+        return out, 2
+    decimals = printed.str.partition(".")[2].str.len()
+    return out, int(decimals.max())
 
 
 def _edi(src: _Files) -> pd.DataFrame:
