@@ -42,6 +42,7 @@ _NAMES = {
     "Capabilities": "irt_elo.analysis.capabilities", "gap": "irt_elo.analysis.gap:",
     "GapResult": "irt_elo.analysis.gap", "model_lag": "irt_elo.analysis.gap",
     "MethodSpec": "irt_elo.analysis.compare", "Question": "irt_elo.analysis.compare",
+    "gap_by_vintage": "irt_elo.analysis.vintages", "gap_all_vintages": "irt_elo.analysis.vintages",
     "decompose": "irt_elo.analysis.compare", "diagnose": "irt_elo.analysis.diagnostics",
     "cross_validate": "irt_elo.analysis.diagnostics",
     # errors and version (package metadata is read only when asked)

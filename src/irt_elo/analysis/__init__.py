@@ -13,6 +13,7 @@ _NAMES = {
     "compare": "irt_elo.analysis.compare:", "decompose": "irt_elo.analysis.compare",
     "diagnose": "irt_elo.analysis.diagnostics", "cross_validate": "irt_elo.analysis.diagnostics",
     "harness_control": "irt_elo.analysis.harness", "frontier_trend": "irt_elo.analysis.trends",
+    "gap_by_vintage": "irt_elo.analysis.vintages", "gap_all_vintages": "irt_elo.analysis.vintages",
 }
 __getattr__, __dir__ = attach(__name__, _NAMES)
 __all__ = list(_NAMES)
