@@ -26,6 +26,7 @@ from scipy.special import ndtri  # normal quantile; scipy.stats costs 0.4 s of i
 
 from irt_elo.core.scale import scale_label
 from irt_elo.data.readers.capabilities import is_capability_table, read_capability_file, standard_capability_frame
+from irt_elo.data.table import primary_country
 from irt_elo.errors import IrtEloError, did_you_mean, normalise_name
 
 FRAME_COLUMNS = ("capability", "ci_low", "ci_high", "release_date", "group", "organization", "country")
@@ -59,7 +60,7 @@ def _closed_us(f: pd.DataFrame) -> pd.Series:
     ow = f["open_weights"].astype("boolean") if "open_weights" in f else \
         f["group"].map({"open": True, "closed": False}).astype("boolean")
     country = f["country"].astype(object) if "country" in f else pd.Series(pd.NA, index=f.index)
-    us = country.map(lambda s: isinstance(s, str) and s.split(",")[0].strip() == US).to_numpy(dtype=bool)
+    us = primary_country(country).eq(US).fillna(False).to_numpy(dtype=bool)
     is_open = ow.fillna(False).to_numpy(dtype=bool)
     is_closed = (ow == False).fillna(False).to_numpy(dtype=bool)  # noqa: E712 - elementwise on a nullable series
     return pd.Series(np.where(is_open, "open", np.where(is_closed & us, "closed US", "other")), index=f.index)
@@ -343,7 +344,7 @@ class Capabilities:
                 raise IrtEloError(f"cannot group by {by}: the capability table has no {by} column")
             g = f[by].astype(object)
             if by == "country":
-                g = g.map(lambda s: s.split(",")[0].strip() if isinstance(s, str) else pd.NA)
+                g = primary_country(g)
         elif isinstance(by, str) and by in f:
             g = f[by]
         else:

@@ -184,25 +184,19 @@ def published_scores(questions: tuple[Any, ...], caps: Any, args: argparse.Names
 # Printing
 
 
-def _ci(v: float, lo: float, hi: float, fmt: str = ".1f") -> str:
-    from irt_elo.cli._common import value_interval
-
-    return value_interval(v, lo, hi, fmt)
-
-
 def headline_table(frame: Any) -> str:
     import pandas as pd
 
-    from irt_elo.cli._common import format_table
+    from irt_elo.cli._common import format_table, value_interval
 
     rows = []
     for _, r in frame.iterrows():
         rows.append({"preset": r["preset"], "question": r["question"] + (" *" if r.get("headline") else ""),
                      "criterion": r.get("criterion") or "",
-                     "months": _ci(r["gap_months"], r["gap_months_low"], r["gap_months_high"]),
-                     "points": _ci(r["gap_points"], r["gap_points_low"], r["gap_points_high"]),
+                     "months": value_interval(r["gap_months"], r["gap_months_low"], r["gap_months_high"]),
+                     "points": value_interval(r["gap_points"], r["gap_points_low"], r["gap_points_high"]),
                      "scale": r["scale"],
-                     "Elo-equivalent": _ci(r["gap_elo"], r["gap_elo_low"], r["gap_elo_high"], ".0f"),
+                     "Elo-equivalent": value_interval(r["gap_elo"], r["gap_elo_low"], r["gap_elo_high"], ".0f"),
                      "models": str(r.get("n_models", "")), "benchmarks": str(r.get("n_benchmarks", "")),
                      "note": r.get("error") or ""})
     return format_table(pd.DataFrame(rows), max_width=60)
@@ -211,11 +205,11 @@ def headline_table(frame: Any) -> str:
 def published_table(results: dict[str, Any]) -> str:
     import pandas as pd
 
-    from irt_elo.cli._common import format_table
+    from irt_elo.cli._common import format_table, value_interval
 
     rows = [{"question": k, "criterion": r.get("criterion") or "",
-             "months": _ci(r.get("gap_months"), r.get("gap_months_low"), r.get("gap_months_high")),
-             "points": _ci(r.get("gap_points"), r.get("gap_points_low"), r.get("gap_points_high")),
+             "months": value_interval(r.get("gap_months"), r.get("gap_months_low"), r.get("gap_months_high")),
+             "points": value_interval(r.get("gap_points"), r.get("gap_points_low"), r.get("gap_points_high")),
              "scale": r.get("scale") or "", "note": r.get("error") or ""} for k, r in results.items()]
     return format_table(pd.DataFrame(rows), max_width=60)
 
@@ -225,16 +219,16 @@ def decomposition_table(frame: Any) -> str:
 
     import pandas as pd
 
-    from irt_elo.cli._common import format_table
+    from irt_elo.cli._common import format_table, value_interval
 
     rows = []
     for _, r in frame.iterrows():
         d = r["delta_months"]
         rows.append({"#": str(r["step_no"]) + ("" if r["on_path"] else " (off path)"), "step": r["step"],
-                     "question": r["question"], "months": _ci(r["gap_months"], r["gap_months_low"],
+                     "question": r["question"], "months": value_interval(r["gap_months"], r["gap_months_low"],
                                                               r["gap_months_high"]),
                      "change": "" if not math.isfinite(d) else f"{d:+.1f}",
-                     "points": _ci(r["gap_points"], r["gap_points_low"], r["gap_points_high"]),
+                     "points": value_interval(r["gap_points"], r["gap_points_low"], r["gap_points_high"]),
                      "scale": r["scale"], "models": str(r["n_models"]), "benchmarks": str(r["n_benchmarks"])})
     return format_table(pd.DataFrame(rows), max_width=40)
 

@@ -249,6 +249,7 @@ def check_path_options(args: argparse.Namespace, path: str, item_data: bool) -> 
 def run_levels(args: argparse.Namespace) -> int:
     """``--level item`` and ``--bayes``: check every option, read, fit, write, print (in that order)."""
     from irt_elo.cli._common import check_level, check_outputs, write_frame
+    from irt_elo.fit.fitter import rank_models
 
     item_data = args.data_level == "item"
     path = "bayes" if args.bayes else "item"
@@ -276,7 +277,7 @@ def run_levels(args: argparse.Namespace) -> int:
                     inputs=inputs)
     if not args.quiet:
         print(describe_level(fitter, preset))
-        print(format_ranked(ranked(models), args.top))
+        print(format_ranked(rank_models(models), args.top))
     return 0
 
 
@@ -407,15 +408,6 @@ def benchmarks_per_model(table: Any) -> Any:
         return [0] * table.n_models
     n = r.groupby("model", observed=True, sort=False)["benchmark"].nunique()
     return n.reindex(table.model_names).fillna(0).astype(int).to_numpy()
-
-
-def ranked(models: Any) -> Any:
-    """Models by capability, most capable first, with a rank column (as ``Fitter.summary``)."""
-    import numpy as np
-
-    s = models.sort_values("capability", ascending=False, kind="stable").reset_index(drop=True)
-    s.insert(0, "rank", np.arange(1, len(s) + 1))
-    return s
 
 
 def level_meta(fitter: Any, args: argparse.Namespace, preset: str | None) -> dict[str, Any]:

@@ -594,6 +594,19 @@ def parse_bool(values: pd.Series, lines: np.ndarray, label: str, col: str) -> pd
     return out
 
 
+def primary_country(country: pd.Series) -> pd.Series:
+    """The first listed country of a comma-joined country string (``'Hong Kong,China'`` -> ``'Hong Kong'``), the
+    one countries are grouped by (``Capabilities.regroup('country')``, CAISI's closed US frontier); NA stays NA.
+
+    Examples
+    --------
+    >>> primary_country(pd.Series(["Hong Kong,China", "France", None])).tolist()
+    ['Hong Kong', 'France', <NA>]
+    """
+    s = pd.Series(country, copy=False).astype("string").str.split(",").str[0].str.strip()
+    return s.mask(s == "").astype("string")
+
+
 def from_frame(
     df: pd.DataFrame,
     *,

@@ -79,6 +79,19 @@ class OptionsMixin:
         return type(self)(**{**self.get_params(), **overrides})
 
 
+def rank_models(models: pd.DataFrame) -> pd.DataFrame:
+    """Models by capability, most capable first, with a ``rank`` column (1 = most capable; ties keep their order).
+
+    Examples
+    --------
+    >>> rank_models(pd.DataFrame({"model": ["a", "b"], "capability": [1.0, 2.0]}))["model"].tolist()
+    ['b', 'a']
+    """
+    s = models.sort_values("capability", ascending=False, kind="stable").reset_index(drop=True)
+    s.insert(0, "rank", np.arange(1, len(s) + 1))
+    return s
+
+
 class RankedModelMixin:
     """What every fitted capability model offers from ``theta_``/``delta_``/``alpha_`` (logit scale) and ``models_``:
     a ranked summary and dense predictions. Shared by :class:`Fitter` and :class:`irt_elo.fit.items.ItemFitter`."""
@@ -89,9 +102,7 @@ class RankedModelMixin:
     def summary(self) -> pd.DataFrame:
         """Models ranked by capability (rank 1 = most capable)."""
         self._check_fitted()
-        s = self.models_.sort_values("capability", ascending=False, kind="stable").reset_index(drop=True)
-        s.insert(0, "rank", np.arange(1, len(s) + 1))
-        return s
+        return rank_models(self.models_)
 
     def plot(self, ax: Any = None, **kwargs: Any) -> Any:
         """Capability against release date, coloured by open/closed weights (see :mod:`irt_elo.plots`)."""
@@ -618,4 +629,4 @@ def fit(data: ScoreTable | pd.DataFrame | None = None, preset: str = "eci", **ov
     return Fitter.from_preset(preset, **overrides).fit(data)
 
 
-__all__ = ["Fitter", "CaisiFitter", "fit", "questions_per_cell", "OptionsMixin", "RankedModelMixin"]
+__all__ = ["Fitter", "CaisiFitter", "fit", "rank_models", "questions_per_cell", "OptionsMixin", "RankedModelMixin"]

@@ -63,6 +63,7 @@ from irt_elo.data.table import (
     parse_bool,
     parse_csv_text,
     parse_dates,
+    primary_country,
     require_columns,
 )
 from irt_elo.errors import IrtEloError
@@ -502,19 +503,6 @@ def _latest_successors(succ: pd.Series, where: str) -> pd.Series:
             seen.append(cur)
         out[b] = cur if cur != b else pd.NA
     return pd.Series(out, index=succ.index, dtype="string")
-
-
-def primary_country(country: pd.Series) -> pd.Series:
-    """The first listed country of a comma-joined country string (``'Hong Kong,China'`` -> ``'Hong Kong'``), the
-    one :meth:`~irt_elo.analysis.capabilities.Capabilities.regroup` groups by; NA stays NA.
-
-    Examples
-    --------
-    >>> primary_country(pd.Series(["Hong Kong,China", "France", None])).tolist()
-    ['Hong Kong', 'France', <NA>]
-    """
-    s = pd.Series(country, copy=False).astype("string").str.split(",").str[0].str.strip()
-    return s.mask(s == "").astype("string")
 
 
 # --------------------------------------------------------------------------------------------------------------------
