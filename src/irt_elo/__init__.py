@@ -8,7 +8,8 @@ The package is layered like the pipeline; each layer imports only from the layer
 3. :mod:`irt_elo.plots`: matplotlib figures drawn from the results they are handed.
 4. :mod:`irt_elo.fit`: ``Fitter``, ``ItemFitter``, ``BayesFitter`` (torch loads only there), presets,
    bootstrap and standard errors, the parallel executor.
-5. :mod:`irt_elo.analysis`: capabilities and frontiers, gaps, trends, compare, robustness, harness, diagnostics.
+5. :mod:`irt_elo.analysis`: capabilities and frontiers, gaps, trends, compare, robustness, harness, diagnostics,
+   new models on a frozen scale.
 6. :mod:`irt_elo.cli`: the ``irt-elo`` command.
 
 Names below load on first use, so ``import irt_elo`` stays light.
@@ -37,14 +38,15 @@ _NAMES = {
     "BayesFitter": "irt_elo.fit.bayes", "Preset": "irt_elo.fit.presets", "PRESETS": "irt_elo.fit.presets",
     "get_preset": "irt_elo.fit.presets", "bootstrap": "irt_elo.fit.uncertainty",
     "BootstrapResult": "irt_elo.fit.uncertainty", "standard_errors": "irt_elo.fit.uncertainty",
-    "StandardErrors": "irt_elo.fit.uncertainty",
+    "StandardErrors": "irt_elo.fit.uncertainty", "FrozenScale": "irt_elo.fit.frozen",
     # analysis
     "Capabilities": "irt_elo.analysis.capabilities", "gap": "irt_elo.analysis.gap:",
     "GapResult": "irt_elo.analysis.gap", "model_lag": "irt_elo.analysis.gap",
     "MethodSpec": "irt_elo.analysis.compare", "Question": "irt_elo.analysis.compare",
     "gap_by_vintage": "irt_elo.analysis.vintages", "gap_all_vintages": "irt_elo.analysis.vintages",
     "decompose": "irt_elo.analysis.compare", "diagnose": "irt_elo.analysis.diagnostics",
-    "cross_validate": "irt_elo.analysis.diagnostics",
+    "cross_validate": "irt_elo.analysis.diagnostics", "predictive_check": "irt_elo.analysis.diagnostics",
+    "place_new_models": "irt_elo.analysis.newmodels", "next_benchmark_simulation": "irt_elo.analysis.newmodels",
     # errors and version (package metadata is read only when asked)
     "IrtEloError": "irt_elo.errors", "__version__": "irt_elo._version",
 }

@@ -21,6 +21,11 @@ allowing for where its cells sit on the curve. Outfit is sensitive to single sur
 far below its capability on an easy benchmark), infit to systematic misfit near the middle of the curve. Also
 reported per group: n, RMSE, MAE and the mean residual (positive = the model underpredicts).
 
+Predictive intervals
+--------------------
+:func:`predictive_check` holds out cells the same way and checks that the predictive intervals of
+:meth:`irt_elo.fit.Fitter.predict` (parameter draws plus residual spread) cover held-out scores at their level.
+
 Cross-validation
 ----------------
 :func:`cross_validate` holds out observed cells in K folds (seeded; every model and benchmark keeps cells in every
@@ -469,6 +474,10 @@ def kfold_cells(table: ScoreTable, n_folds: int = 10, random_state: int = 0) -> 
     return fold
 
 
+# A fold's refit: the data options were applied once to the whole table; the scale is irrelevant to predictions.
+REFIT_ON_FOLD = dict(min_benchmarks=1, since=None, until=None, benchmarks=None, exclude_benchmarks=None, scale="logit")
+
+
 def cv_candidates(base: Fitter | None = None, table: ScoreTable | None = None) -> dict[str, Fitter]:
     """The model forms compared by default: link (sigmoid vs clipped-linear), 1PL vs 2PL, least squares vs binomial.
 
@@ -592,8 +601,7 @@ def cross_validate(
         raise IrtEloError("cross_validate needs at least one candidate fitter")
     first = next(iter(fitters.values()))
     data = first.prepare(table)
-    off = dict(min_benchmarks=1, since=None, until=None, benchmarks=None, exclude_benchmarks=None, scale="logit")
-    cands = {name: f.clone(**off) for name, f in fitters.items()}
+    cands = {name: f.clone(**REFIT_ON_FOLD) for name, f in fitters.items()}
     folds = kfold_cells(data, n_folds, random_state)
     tasks = []
     for name, f in cands.items():
@@ -632,9 +640,112 @@ def cross_validate(
     return CVResult(pd.DataFrame(rows), preds.reset_index(drop=True), folds, int(n_folds), int(random_state))
 
 
+# --------------------------------------------------------------------------------------------------------------------
+# Calibration of predictive intervals
+
+
+@dataclass(frozen=True)
+class PredictiveCheck:
+    """Result of :func:`predictive_check`.
+
+    Attributes
+    ----------
+    cells : DataFrame
+        Every held-out cell: ``model``, ``benchmark``, ``fold``, ``observed``, ``predicted``, ``pi_low``,
+        ``pi_high``, ``inside``.
+    coverage : float
+        Share of held-out scores inside their predictive interval (the goal: ``level``).
+    below, above : float
+        Shares below / above the interval.
+    by_prediction : DataFrame
+        Coverage by band of the predicted score (``band``, ``n``, ``coverage``).
+    level : float
+    n_folds, n_boot, seed : int
+    """
+
+    cells: pd.DataFrame = field(repr=False)
+    coverage: float
+    below: float
+    above: float
+    by_prediction: pd.DataFrame = field(repr=False)
+    level: float
+    n_folds: int
+    n_boot: int
+    seed: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"level": self.level, "n_folds": self.n_folds, "n_boot": self.n_boot, "seed": self.seed,
+                "n_cells": int(len(self.cells)), "coverage": self.coverage, "below": self.below,
+                "above": self.above, "by_prediction": self.by_prediction.to_dict(orient="records")}
+
+
+@dataclass(frozen=True)
+class _PredictTask:
+    fitter: Fitter
+    table: ScoreTable
+    train: np.ndarray
+    test: np.ndarray
+    fold: int
+    level: float
+    n_boot: int
+    seed: int
+
+
+def _run_predict_task(task: _PredictTask) -> pd.DataFrame:
+    from irt_elo.fit.frozen import predict_cells
+
+    f = task.fitter.clone().fit(task.table.rows(task.train))
+    f.bootstrap(n_boot=task.n_boot, seed=task.seed, n_jobs=1)
+    cells = task.table.scores.iloc[task.test][["model", "benchmark", "score"]]
+    out = predict_cells(f.freeze(), cells, interval=task.level, seed=task.seed)
+    out.insert(2, "fold", task.fold)
+    return out
+
+
+PREDICTION_BANDS = (0.0, 0.1, 0.3, 0.5, 0.7, 0.9, 1.0)
+
+
+def predictive_check(fitter: Fitter, *, n_folds: int = 10, level: float = 0.90, n_boot: int = 200, seed: int = 0,
+                     n_jobs: int | None = 1, scheduler: Any = None, progress: bool = False) -> PredictiveCheck:
+    """Out-of-sample calibration of :meth:`irt_elo.fit.Fitter.predict`'s intervals: K-fold over observed cells.
+
+    The fitted table's cells are split as in :func:`cross_validate` (:func:`kfold_cells`: every model and benchmark
+    keeps training cells); each fold is refitted without its cells (data filters off, as there), bootstrapped
+    (``n_boot`` draws, seed ``seed + fold``) and asked for ``level`` predictive intervals of the held-out cells. A
+    calibrated interval covers about ``level`` of them.
+
+    Examples
+    --------
+    >>> import irt_elo
+    >>> pc = predictive_check(irt_elo.fit(), n_folds=3, n_boot=20)
+    >>> bool(0.6 < pc.coverage <= 1.0), pc.n_folds
+    (True, 3)
+    """
+    fitter._check_fitted()
+    check_number("level", level, lambda v: 0 < v < 1, "strictly between 0 and 1")
+    check_number("n_boot", n_boot, lambda v: v >= 2 and float(v).is_integer(), "an integer >= 2")
+    data = fitter.table_
+    folds = kfold_cells(data, n_folds, seed)
+    base = fitter.clone(**REFIT_ON_FOLD)
+    tasks = [_PredictTask(base, data, np.flatnonzero(folds != k), np.flatnonzero(folds == k), k, float(level),
+                          int(n_boot), int(seed) + k) for k in range(int(n_folds)) if (folds == k).any()]
+    parts = parallel_map(_run_predict_task, tasks, n_jobs=n_jobs, scheduler=scheduler, progress=progress,
+                         desc="predictive check")
+    cells = pd.concat(parts, ignore_index=True)
+    cells["inside"] = (cells["observed"] >= cells["pi_low"]) & (cells["observed"] <= cells["pi_high"])
+    band = pd.cut(cells["predicted"], list(PREDICTION_BANDS), include_lowest=True)
+    by = cells.groupby(band, observed=True)["inside"].agg(["size", "mean"]).reset_index()
+    by.columns = ["band", "n", "coverage"]
+    by["band"] = by["band"].astype(str)
+    return PredictiveCheck(cells, float(cells["inside"].mean()), float((cells["observed"] < cells["pi_low"]).mean()),
+                           float((cells["observed"] > cells["pi_high"]).mean()), by, float(level), int(n_folds),
+                           int(n_boot), int(seed))
+
+
 __all__ = [
     "ClippedLinearFitter", "clipped_linear_predict", "clipped_linear_objective", "clipped_linear_value",
     "solve_clipped_linear", "predict_cells", "link_name",
     "cell_residuals", "fit_statistics", "fit_warnings", "diagnose", "Diagnostics",
-    "kfold_cells", "cv_candidates", "cross_validate", "CVResult",
+    "kfold_cells", "cv_candidates", "cross_validate", "CVResult", "REFIT_ON_FOLD",
+    "predictive_check", "PredictiveCheck", "PREDICTION_BANDS",
 ]

@@ -17,13 +17,15 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
 # Subcommand modules, in the order `irt-elo --help` lists them.
-COMMANDS = ("fit", "plot", "gap", "compare", "diagnose", "fetch")
+COMMANDS = ("fit", "score", "predict", "next", "plot", "gap", "compare", "diagnose", "fetch")
 
 EPILOG = """\
 examples:
   irt-elo fit                                   # Epoch's ECI from the bundled 2026-08-11 snapshot
   irt-elo gap                                   # Epoch's open-vs-closed gap (May-2026 procedure)
   irt-elo compare                               # ECI vs CAISI presets, both questions, and why they differ
+  irt-elo score my_model.csv                    # place a new model on the ECI scale, months behind closed
+  irt-elo next --model DeepSeek-V4-Pro          # which benchmark would pin a model down best
   irt-elo fetch                                 # download Epoch's current release, then use --vintage latest
   irt-elo fit scores.csv --percent -o ranks.csv # your own long or wide table, scores in %
   irt-elo fit --scale elo --anchor GPT-5=1500   # same fit on an Elo scale

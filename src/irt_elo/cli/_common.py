@@ -59,19 +59,75 @@ def load_table(args: argparse.Namespace) -> ScoreTable:
     return read_table(args.data, score_scale=args.score_scale, aggregate=args.aggregate, format=args.format)
 
 
+def frozen_fit(args: argparse.Namespace) -> tuple[Any, Any, list[str]]:
+    """The fit ``--against`` names (method options applied), fitted, with the parameter draws its intervals use:
+    the release's own bootstrap draws when ``--against`` is an Epoch release that ships them (and no --bootstrap is
+    asked), else None (the fitter is bootstrapped when frozen). Returns (fitter, draws, input paths)."""
+    from irt_elo.data.datasets import load_epoch_eci
+
+    target = getattr(args, "against", None)
+    inputs: list[str] = []
+    table, draws, own = None, None, False
+    if target is None:
+        table = load_epoch_eci()
+    else:
+        path = Path(target)
+        release_path = None
+        if path.exists():
+            from irt_elo.data.readers.epoch_release import is_release
+
+            inputs.append(str(path))
+            if is_release(path):
+                release_path = path
+            else:
+                table = read_table(path)
+                own = True
+        else:
+            from irt_elo.data.vintages import resolve_vintage
+
+            try:
+                v = resolve_vintage(str(target))
+            except IrtEloError as e:
+                raise IrtEloError(f"--against {target}: no such file, and {e}") from None
+            if v.kind == "bundled":
+                from irt_elo.data.datasets import LATEST_ECI
+
+                if v.date != LATEST_ECI:
+                    raise IrtEloError(f"--against {target}: the bundled {v.date} release has published scores only, "
+                                      "no fit input; use a release with its fit input")
+                table = load_epoch_eci(v.date)
+            else:
+                release_path = Path(v.path)
+        if release_path is not None:
+            from irt_elo.data.readers.epoch_release import read_release
+
+            rel = read_release(release_path)
+            table = rel.table
+            if rel.draws is not None and getattr(args, "bootstrap", None) is None:
+                draws = rel.draws
+    fitter = fitter_from_args(args, table, own_table=own).fit(table)
+    return fitter, draws, inputs
+
+
+def read_new_models(args: argparse.Namespace) -> ScoreTable:
+    """NEW, read strictly: a repeated (model, benchmark) row is an error, scores outside the scale are errors."""
+    return read_table(args.new, score_scale=args.score_scale, aggregate="error", format=args.format)
+
+
 METHOD_OPTIONS = {"form": "model", "loss": "loss", "ridge": "ridge", "penalty": "penalty",
                   "anchor_benchmark": "anchor_benchmark", "min_benchmarks": "min_benchmarks", "since": "since",
                   "until": "until", "start_seed": "random_state"}  # option -> Fitter argument
 
 
-def fitter_from_args(args: argparse.Namespace, table: ScoreTable | None = None) -> Any:
+def fitter_from_args(args: argparse.Namespace, table: ScoreTable | None = None, *, own_table: bool | None = None
+                     ) -> Any:
     """The :class:`~irt_elo.fit.Fitter` the method and scale options describe (every command that fits). Without
     ``--preset``: the preset ``table`` is meant for (an Epoch release's fit input: eci), else eci for the bundled
-    data and 'default' for your own table."""
+    data and 'default' for your own table (``own_table``; default: whether DATA was given)."""
     from irt_elo.fit.fitter import Fitter
 
-    preset = (one_preset(args) or getattr(table, "preset", None)
-              or ("eci" if args.data is None else "default"))
+    own = getattr(args, "data", None) is not None if own_table is None else own_table
+    preset = one_preset(args) or getattr(table, "preset", None) or ("default" if own else "eci")
     overrides: dict[str, Any] = {}
     for opt, arg in METHOD_OPTIONS.items():
         v = getattr(args, opt, None)
@@ -287,7 +343,7 @@ def _fixed_metadata(fmt: str) -> dict[str, Any]:
     return {"CreationDate": None, "Creator": None, "Producer": None}
 
 
-__all__ = ["chosen_vintage", "load_table", "fitter_from_args", "name_list", "one_preset", "scale_from_args",
+__all__ = ["chosen_vintage", "load_table", "frozen_fit", "read_new_models", "fitter_from_args", "name_list", "one_preset", "scale_from_args",
            "check_level", "check_bootstrap", "check_jobs", "value_interval", "figure_path", "check_outputs",
            "check_figure_path", "atomic_write", "dumps", "write_frame", "write_json", "format_table", "save_figure",
            "FIGURE_TYPES", "METHOD_OPTIONS"]

@@ -21,10 +21,15 @@ examples:
   # Your own table, residual statistics only (no cross-validation), 20 rows per list:
   irt-elo diagnose my_scores.csv --percent --cv 0 --top 20
 
+  # Calibration of `irt-elo predict`'s intervals: 10 folds, 200 bootstrap draws per fold:
+  irt-elo diagnose --cv 10 --bootstrap 200
+
 Fit statistics (per benchmark and per model, observed cells only): RMSE, mean residual, and infit/outfit mean
 squares normalised so that 1 is typical misfit (see irt_elo.analysis.diagnostics). Cross-validation holds out
 observed cells (every model keeps data in each training fold) and reports held-out R^2 for: 2PL sigmoid, 2PL
-clipped-linear, 1PL, and a binomial likelihood.
+clipped-linear, 1PL, and a binomial likelihood. The same folds check the predictive intervals of `irt-elo predict`:
+each fold is refitted and bootstrapped without its cells, and the share of held-out scores inside their interval
+(--ci-level) is reported; a calibrated interval covers about that share.
 """
 
 STAT_COLUMNS = ["n", "rmse", "mean_residual", "infit", "outfit", "share_top"]
@@ -47,16 +52,31 @@ def add_parser(sub: Any) -> None:
                    help="warn about benchmarks with at least this share of scores >= 0.9")
     d.add_argument("--misfit", type=float, default=2.0, help="warn when infit or outfit exceeds this")
     u = p.add_argument_group("uncertainty")
-    opt.add_seed(u, help="seed of every random draw: here the cross-validation folds")
+    u.add_argument("--bootstrap", type=int, metavar="N",
+                   help=f"bootstrap draws per fold for the predictive-interval check (default "
+                        f"{opt.REFIT_BOOTSTRAP}; 0 = skip the check)")
+    u.add_argument("--ci-level", dest="level", type=float, default=opt.DEFAULT_LEVEL, metavar="LEVEL",
+                   help="interval level")
+    opt.add_seed(u, help="seed of every random draw: here the cross-validation folds and the bootstrap draws")
     opt.add_workers(u)
     opt.add_output(p, output="write everything as JSON", top=True)
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from irt_elo.analysis.diagnostics import cross_validate, cv_candidates, diagnose
-    from irt_elo.cli._common import check_jobs, check_outputs, fitter_from_args, load_table, write_json
+    from irt_elo.analysis.diagnostics import cross_validate, cv_candidates, diagnose, predictive_check
+    from irt_elo.cli._common import (
+        check_bootstrap,
+        check_jobs,
+        check_level,
+        check_outputs,
+        fitter_from_args,
+        load_table,
+        write_json,
+    )
 
+    n_boot = check_bootstrap(opt.REFIT_BOOTSTRAP if args.bootstrap is None else args.bootstrap)
+    check_level(args.level)
     if args.cv != 0 and args.cv < 2:
         raise IrtEloError(f"--cv {args.cv}: use 0 (no cross-validation) or at least 2 folds")
     if args.top < 0:
@@ -70,22 +90,29 @@ def run(args: argparse.Namespace) -> int:
     fitter = fitter_from_args(args, table)
     fitter.fit(table)
     diag = diagnose(fitter, few_benchmarks=args.few_benchmarks, saturated_share=args.saturated, misfit=args.misfit)
-    cv = None
+    cv = pc = None
+    progress = not args.quiet and sys.stderr.isatty()
     if args.cv:
         cv = cross_validate(table, cv_candidates(fitter, table), n_folds=args.cv, random_state=seed,
-                            n_jobs=args.jobs, scheduler=args.scheduler, progress=not args.quiet and sys.stderr.isatty())
+                            n_jobs=args.jobs, scheduler=args.scheduler, progress=progress)
+        if n_boot:
+            pc = predictive_check(fitter, n_folds=args.cv, level=args.level, n_boot=n_boot, seed=seed,
+                                  n_jobs=args.jobs, scheduler=args.scheduler, progress=progress)
     if args.output:
         out = {"meta": _meta(fitter, args, seed), **diag.to_dict(top=all_rows(diag, args.top)),
-               "cv": cv.table.to_dict(orient="records") if cv is not None else None}
+               "cv": cv.table.to_dict(orient="records") if cv is not None else None,
+               "predictive_check": pc.to_dict() if pc is not None else None}
         write_json(out, args.output, inputs=[args.data] if args.data else [])
     if not args.quiet:
-        print(report(fitter, diag, cv, args.top))
+        print(report(fitter, diag, cv, args.top, pc))
     return 0
 
 
 def _meta(fitter: Any, args: argparse.Namespace, seed: int) -> dict[str, Any]:
     return {"data": fitter.table_.name, "preset": fitter.name, "model": fitter.model, "loss": fitter.loss,
-            "ridge": fitter.ridge, "cv_folds": args.cv, "cv_seed": seed, "few_benchmarks": args.few_benchmarks,
+            "ridge": fitter.ridge, "cv_folds": args.cv, "cv_seed": seed, "interval_level": args.level,
+            "predictive_check_bootstrap": opt.REFIT_BOOTSTRAP if args.bootstrap is None else args.bootstrap,
+            "few_benchmarks": args.few_benchmarks,
             "saturated_share": args.saturated, "misfit": args.misfit}
 
 
@@ -94,7 +121,7 @@ def all_rows(diag: Any, top: int) -> int:
     return top or max(len(diag.models), len(diag.benchmarks), len(diag.warnings), 1)
 
 
-def report(fitter: Any, diag: Any, cv: Any, top: int) -> str:
+def report(fitter: Any, diag: Any, cv: Any, top: int, pc: Any = None) -> str:
     """The terminal report (also used by notebooks that want the same text); ``top`` rows per list, 0 = all."""
     from irt_elo.cli._common import format_table
 
@@ -127,6 +154,12 @@ def report(fitter: Any, diag: Any, cv: Any, top: int) -> str:
                       f"{int(cv.table['n_test'].iloc[0])} held-out scores):",
                   format_table(cv.table[["candidate", "cv_r2", "cv_rmse", "in_sample_r2", "n_params"]],
                                floats={"cv_r2": ".4f", "cv_rmse": ".4f", "in_sample_r2": ".4f"})]
+    if pc is not None:
+        lines += ["", f"predictive intervals ({pc.level:.0%}, `irt-elo predict`) on the same {pc.n_folds} folds, "
+                      f"{pc.n_boot} bootstrap draws per fold: {pc.coverage:.1%} of {len(pc.cells)} held-out scores "
+                      f"inside ({pc.below:.1%} below, {pc.above:.1%} above; goal {pc.level:.0%})",
+                  format_table(pc.by_prediction.rename(columns={"band": "predicted score"}),
+                               floats={"coverage": ".3f"})]
     return "\n".join(lines)
 
 

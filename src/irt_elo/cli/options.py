@@ -103,12 +103,8 @@ def add_estimation(g: Any) -> None:
                    help="optimisation steps of --bayes --estimator svi (default 2000)")
 
 
-def add_data(p: argparse.ArgumentParser) -> None:
-    """DATA and how to read it."""
-    p.add_argument("data", nargs="?", metavar="DATA",
-                   help="score table: a CSV (long, wide, or Epoch's eci_benchmarks.csv), or a folder / .zip in a "
-                        "known layout; default: the bundled Epoch ECI snapshot of 2026-08-11")
-    g = p.add_argument_group("input")
+def add_score_reading(g: Any) -> None:
+    """How a score file is read: its layout and whether scores are fractions or percentages."""
     g.add_argument("--format", choices=("auto", "long", "wide", "epoch-eci"), default="auto", help="input layout")
     sc = g.add_mutually_exclusive_group()
     sc.add_argument("--percent", dest="score_scale", action="store_const", const="percent",
@@ -117,6 +113,15 @@ def add_data(p: argparse.ArgumentParser) -> None:
                     help="scores are fractions (0-1); a value above 1 is an error")
     sc.add_argument("--score-scale", dest="score_scale", choices=("fraction", "percent", "auto"),
                     help="fraction, percent, or auto (guess from the largest value)")
+
+
+def add_data(p: argparse.ArgumentParser) -> None:
+    """DATA and how to read it."""
+    p.add_argument("data", nargs="?", metavar="DATA",
+                   help="score table: a CSV (long, wide, or Epoch's eci_benchmarks.csv), or a folder / .zip in a "
+                        "known layout; default: the bundled Epoch ECI snapshot of 2026-08-11")
+    g = p.add_argument_group("input")
+    add_score_reading(g)
     g.add_argument("--aggregate", choices=("max", "mean", "error"), default="max",
                    help="combine repeated (model, benchmark) rows: best (Epoch), mean, or refuse")
     g.add_argument("--vintage", metavar="NAME",
@@ -256,6 +261,38 @@ def add_fetch(p: argparse.ArgumentParser) -> None:
                    help="download nothing; list the vintages available offline (bundled and fetched)")
 
 
+def add_against(p: argparse.ArgumentParser) -> Any:
+    """What new models are placed on: ``--against DATA|VINTAGE``, the fit (method options apply to it), and
+    ``--replace``; returns the group."""
+    g = p.add_argument_group("frozen fit")
+    g.add_argument("--against", metavar="DATA|VINTAGE",
+                   help="the fit to place models on, frozen: a score table or an Epoch release (file, folder or "
+                        ".zip), or a vintage ('latest', a date YYYY-MM-DD, a fetched vintage's name); default: the "
+                        "bundled Epoch ECI input of 2026-08-11. An Epoch release's own bootstrap draws give the "
+                        "benchmark-parameter uncertainty when it ships them; otherwise the fit is bootstrapped "
+                        "(--bootstrap)")
+    g.add_argument("--replace", action="store_true",
+                   help="re-score a model whose name is already in the fit, from the new scores (the fit is not "
+                        "changed)")
+    return g
+
+
+def add_new_models(p: argparse.ArgumentParser, *, required: bool) -> None:
+    """NEW: the new models' scores (read with the input options)."""
+    p.add_argument("new", nargs=None if required else "?", metavar="NEW",
+                   help="the new models' scores: a CSV (long: model, benchmark, score, optional release_date, "
+                        "open_weights, organization; or wide), read with the input options below"
+                        + ("" if required else "; without it --model names a model of the fit"))
+    g = p.add_argument_group("input (NEW)")
+    add_score_reading(g)
+    p.set_defaults(score_scale="fraction", aggregate="error")
+
+
+def add_benchmark(g: Any, help: str) -> None:  # noqa: A002 - argparse's name
+    """``--benchmark NAME``: one benchmark by name; repeat for several."""
+    g.add_argument("--benchmark", action="append", metavar="NAME", help=help)
+
+
 def add_figure_output(p: argparse.ArgumentParser, default: str) -> None:
     """The ``-o`` of a plot kind: a figure file (default ``default``)."""
     p.add_argument("-o", "--output", metavar="OUT", help=f"figure file: .png, .svg or .pdf (default: {default})")
@@ -264,6 +301,7 @@ def add_figure_output(p: argparse.ArgumentParser, default: str) -> None:
 
 __all__ = ["seed", "HelpFormatter", "Deprecated", "add_data", "add_preset", "add_method", "add_scale",
            "add_uncertainty", "add_seed", "add_workers", "add_model", "DataLevel", "add_data_level", "add_estimation",
-           "add_output", "add_quiet", "add_fetch", "add_figure_output", "DEFAULT_SEED", "DEFAULT_LEVEL",
+           "add_output", "add_quiet", "add_fetch", "add_figure_output", "add_against", "add_new_models", "add_benchmark",
+           "add_score_reading", "DEFAULT_SEED", "DEFAULT_LEVEL",
            "DEFAULT_JOBS", "DEFAULT_TOP", "DEFAULT_DRAWS", "REFIT_BOOTSTRAP", "FORMS", "LOSSES", "SCALES",
            "UNCERTAINTY", "ESTIMATORS", "ITEM_ESTIMATORS", "BAYES_ESTIMATORS", "DEFAULT_FETCH_TIMEOUT"]

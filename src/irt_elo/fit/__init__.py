@@ -1,6 +1,7 @@
 """Estimation: :class:`Fitter` (aggregate 2PL/1PL, :mod:`.fitter`), :class:`ItemFitter` (item level, :mod:`.items`),
 :class:`BayesFitter` (Pyro; torch is imported only there, :mod:`.bayes`), presets (:mod:`.presets`), bootstrap and
-standard errors (:mod:`.uncertainty`) and the one parallel map they run on (:mod:`.executor`).
+standard errors (:mod:`.uncertainty`), the one parallel map they run on (:mod:`.executor`), and a fit frozen to
+score new models, predict unseen cells and choose the next benchmark (:mod:`.frozen`).
 
 ``irt_elo.fit(...)`` is also callable: it is :func:`irt_elo.fit.fitter.fit`, the one-call fit of a preset.
 """
@@ -18,7 +19,7 @@ _NAMES = {
     "Preset": "irt_elo.fit.presets", "PRESETS": "irt_elo.fit.presets", "get_preset": "irt_elo.fit.presets",
     "bootstrap": "irt_elo.fit.uncertainty", "BootstrapResult": "irt_elo.fit.uncertainty",
     "standard_errors": "irt_elo.fit.uncertainty", "StandardErrors": "irt_elo.fit.uncertainty",
-    "parallel_map": "irt_elo.fit.executor",
+    "parallel_map": "irt_elo.fit.executor", "FrozenScale": "irt_elo.fit.frozen",
     # names the flat irt_elo.fit module of the previous release had
     "Problem": "irt_elo.core.solve", "SolveResult": "irt_elo.core.solve", "solve": "irt_elo.core.solve",
     "loss_functions": "irt_elo.core.solve", "questions_per_cell": "irt_elo.fit.fitter",

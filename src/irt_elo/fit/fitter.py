@@ -539,9 +539,93 @@ class Fitter(RankedModelMixin, OptionsMixin):
         return models, benches
 
     # -- use ------------------------------------------------------------------------------------------------------
-    def predict(self, models: Sequence[str] | None = None, benchmarks: Sequence[str] | None = None) -> pd.DataFrame:
-        """Predicted scores (fractions) for every requested model × benchmark, as a models × benchmarks frame."""
-        return self._predict_frame(models, benchmarks)
+    def predict(self, models: Sequence[str] | None = None, benchmarks: Sequence[str] | None = None, *,
+                interval: float | None = None, seed: int = 0, n_boot: int = 500) -> pd.DataFrame:
+        """Predicted scores (fractions).
+
+        Without ``interval``: the expected score of every requested model × benchmark, as a models × benchmarks
+        frame. With ``interval`` (e.g. 0.9): one row per cell, ``model``, ``benchmark``, ``predicted``, ``pi_low``,
+        ``pi_high`` (a predictive interval: parameter uncertainty from the bootstrap draws plus the residual spread
+        of a score around its expected value, see :mod:`irt_elo.fit.frozen`) and ``observed`` where the fit saw the
+        cell. The bootstrap (``n_boot`` draws, ``seed``) is run first when the fitter has none.
+
+        Examples
+        --------
+        >>> import irt_elo
+        >>> f = irt_elo.fit()
+        >>> f.bootstrap(n_boot=50, seed=1, n_jobs=1).n_boot
+        50
+        >>> p = f.predict(["GPT-5"], ["Winogrande", "HLE"], interval=0.9)
+        >>> bool(((p["pi_low"] <= p["predicted"]) & (p["predicted"] <= p["pi_high"])).all())
+        True
+        """
+        frame = self._predict_frame(models, benchmarks)
+        if interval is None:
+            return frame
+        from irt_elo.fit.frozen import predict_cells
+
+        cells = frame.rename_axis(index="model", columns="benchmark").stack().rename("predicted").reset_index()
+        seen = self.table_.scores.set_index(["model", "benchmark"])["score"]
+        cells["score"] = seen.reindex(pd.MultiIndex.from_frame(cells[["model", "benchmark"]])).to_numpy()
+        out = predict_cells(self.freeze(n_boot=n_boot, seed=seed), cells[["model", "benchmark", "score"]],
+                            interval=interval, seed=seed)
+        return out
+
+    def freeze(self, draws: Any = None, *, n_boot: int = 500, seed: int = 12345) -> Any:
+        """This fit's benchmark side, frozen, for scoring new models
+        (:class:`~irt_elo.fit.frozen.FrozenScale`). ``draws``: parameter draws of this fit (e.g. Epoch's own, for
+        a fit of that release); default: the fitter's bootstrap, run first (``n_boot`` draws, ``seed``) when it has
+        none."""
+        from irt_elo.fit.frozen import FrozenScale
+
+        self._check_fitted()
+        if draws is None and getattr(self, "bootstrap_", None) is None:
+            self.bootstrap(n_boot=n_boot, seed=seed)
+        return FrozenScale.from_fitter(self, draws)
+
+    def score(self, new: ScoreTable | pd.DataFrame, *, draws: Any = None, level: float = 0.90, seed: int = 0,
+              replace: bool = False, n_boot: int = 500) -> Any:
+        """Place new models on this fit's frozen scale: no benchmark parameter and no other model moves.
+
+        Each new model gets the capability that minimises this fit's own loss over its scores with every benchmark
+        held fixed, and an interval that carries both its own measurement error (few benchmarks: wide) and the
+        benchmark parameters' uncertainty (from ``draws``, default this fit's bootstrap, run first when missing).
+        Benchmarks the fit does not know are listed in ``ignored``; a model whose scores all sit at a benchmark's
+        ceiling (floor) gets no point value and an interval open on that side. See
+        :func:`irt_elo.fit.frozen.score_models`; :func:`irt_elo.analysis.newmodels.place_new_models` adds how many
+        months each trails the closed frontier.
+
+        Examples
+        --------
+        >>> import irt_elo
+        >>> f = irt_elo.fit()
+        >>> new = irt_elo.datasets.load_epoch_eci().scores.query("model == 'Claude Opus 5'")
+        >>> s = f.score(new, replace=True, n_boot=50)
+        >>> bool(abs(s.summary.loc[0, "capability"] - f.capability_["Claude Opus 5"]) < 1e-4)  # its fitted value
+        True
+        """
+        from irt_elo.fit.frozen import score_models
+
+        return score_models(self.freeze(draws, n_boot=n_boot, seed=seed), new, level=level, seed=seed,
+                            replace=replace)
+
+    def next_benchmark(self, model: str, scores: pd.DataFrame | None = None, *, level: float = 0.90,
+                       target_width: float | None = None, n_boot: int = 500, seed: int = 0) -> Any:
+        """Which benchmark ``model`` should run next: the ones it has not run, ranked by how much each would narrow
+        its capability interval, and how many it takes to reach ``target_width``
+        (:func:`irt_elo.fit.frozen.next_benchmarks`). ``scores``: the model's scores when it is not in this fit
+        (long frame: ``benchmark``, ``score``)."""
+        from irt_elo.fit.frozen import next_benchmarks
+
+        self._check_fitted()
+        if scores is None:
+            if model not in self.table_.model_names:
+                raise IrtEloError(f"model {model!r} is not in this fit{did_you_mean(model, self.table_.model_names)}; "
+                                  "pass its scores (scores=...) to place it first")
+            scores = self.table_.scores[self.table_.scores["model"] == model]
+        scores = scores.assign(model=model) if "model" not in scores else scores[scores["model"] == model]
+        return next_benchmarks(self.freeze(n_boot=n_boot, seed=seed), scores, level=level,
+                               target_width=target_width)
 
     def residuals(self) -> pd.DataFrame:
         """Observed minus predicted score for every fitted cell."""

@@ -16,10 +16,12 @@ from irt_elo.plots.diagnostics import (
     plot_item_curves,
 )
 from irt_elo.plots.gap import plot_frontiers, plot_gap, plot_gap_by_vintage, plot_gap_over_time, plot_trend
+from irt_elo.plots.newmodels import plot_next_benchmark_simulation
 
 __all__ = [
     "PALETTE", "plot_capabilities",
     "plot_frontiers", "plot_gap", "plot_gap_over_time", "plot_trend", "plot_gap_by_vintage",
     "plot_waterfall", "plot_subsets",
     "plot_item_curves", "plot_information", "plot_fit_statistics", "plot_cv", "plot_eci_comparison",
+    "plot_next_benchmark_simulation",
 ]
