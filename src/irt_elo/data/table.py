@@ -691,10 +691,11 @@ def _aggregate(df: pd.DataFrame, how: Aggregate, label: str) -> pd.DataFrame:
     if not dup.any():
         return df
     if how == "error":
-        i = int(np.flatnonzero(dup.to_numpy())[0])
+        i = int(np.flatnonzero(df.duplicated(["model", "benchmark"], keep="first").to_numpy())[0])
         r = df.iloc[i]
-        raise IrtEloError(f"{label}: line {r['_line']}: ({r['model']!r}, {r['benchmark']!r}) appears more than once; "
-                          "pass aggregate='max' or 'mean' (--aggregate) to combine repeats")
+        first = df[(df["model"] == r["model"]) & (df["benchmark"] == r["benchmark"])]["_line"].iloc[0]
+        raise IrtEloError(f"{label}: line {r['_line']}: ({r['model']!r}, {r['benchmark']!r}) appears more than once "
+                          f"(first on line {first}); keep one row per model and benchmark")
     if how == "max":
         # Keep the best row (and its source) per pair; stable so ties keep the first occurrence.
         order = np.lexsort((np.arange(len(df)), -df["score"].to_numpy()))

@@ -403,6 +403,11 @@ def score_models(frozen: FrozenScale, new: ScoreTable | pd.DataFrame, *, level: 
         ci[:, 0] = np.where(lo_b.mean(axis=0) > lo_q / 100.0, -np.inf, ci[:, 0])
         ci[:, 1] = np.where(hi_b.mean(axis=0) > lo_q / 100.0, np.inf, ci[:, 1])
         draws = pd.DataFrame(val, columns=models)
+    # Every score at the top (bottom) of the scale -- after the fit's clip -- says only that the model is at least
+    # (at most) where those benchmarks saturate: the point the clip produces is an artefact, not an estimate.
+    edge = fz.clip if fz.clip > 0 else 0.0
+    top = (np.where(mask, y, 1.0) >= 1.0 - edge - 1e-12).all(axis=1) | central.at_upper
+    bottom = (np.where(mask, y, 0.0) <= edge + 1e-12).all(axis=1) | central.at_lower
     status, notes, cap = [], [], central.value.copy()
     for i, m in enumerate(models):
         used = int(n_used[i])
@@ -410,16 +415,18 @@ def score_models(frozen: FrozenScale, new: ScoreTable | pd.DataFrame, *, level: 
             status.append("no known benchmark")
             notes.append("none of its benchmarks is in the fit: nothing can be said")
             cap[i], ci[i] = np.nan, (np.nan, np.nan)
-        elif central.at_upper[i]:
+        elif top[i]:
             status.append("ceiling")
             cap[i], ci[i, 1] = np.nan, np.inf
-            notes.append(f"its scores sit at the ceiling of every benchmark it ran: no upper limit"
-                         + (f"; at least {ci[i, 0]:.1f} at the {level:.0%} level" if np.isfinite(ci[i, 0]) else ""))
-        elif central.at_lower[i]:
+            notes.append("its scores sit at the ceiling of every benchmark it ran: no upper limit"
+                         + (f"; at least {ci[i, 0]:.1f} ({lo_q:g}th percentile of the draws)"
+                            if np.isfinite(ci[i, 0]) else ""))
+        elif bottom[i]:
             status.append("floor")
             cap[i], ci[i, 0] = np.nan, -np.inf
-            notes.append(f"its scores sit at the floor of every benchmark it ran: no lower limit"
-                         + (f"; at most {ci[i, 1]:.1f} at the {level:.0%} level" if np.isfinite(ci[i, 1]) else ""))
+            notes.append("its scores sit at the floor of every benchmark it ran: no lower limit"
+                         + (f"; at most {ci[i, 1]:.1f} ({hi_q:g}th percentile of the draws)"
+                            if np.isfinite(ci[i, 1]) else ""))
         else:
             status.append("ok")
             notes.append("" if fz.n_draws else "no parameter draws: no interval")
