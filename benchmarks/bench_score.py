@@ -109,8 +109,8 @@ def main() -> None:
         # ---- side B: refit the table once per new model (the first n_ref of them)
         build_t, fit_t, diffs, shift, last = [], [], [], [], None
         for m in names[:n_ref]:
-            tab, tb = timed(lambda: table_with(m))
-            g, tf = timed(lambda: Fitter.from_preset("eci").fit(tab))
+            tab, tb = timed(lambda m=m: table_with(m))
+            g, tf = timed(lambda tab=tab: Fitter.from_preset("eci").fit(tab))
             assert m in g.table_.model_names, f"{m} was filtered out of the refit"
             build_t.append(tb)
             fit_t.append(tf)

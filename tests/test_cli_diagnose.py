@@ -39,7 +39,8 @@ def test_diagnose_bundled_data_prints_worst_lists_and_writes_json(tmp_path, caps
     doc = json.loads(out.read_text())
     assert set(doc) == {"meta", "overall", "worst_benchmarks", "worst_models", "benchmarks", "models", "warnings",
                         "cv", "predictive_check"}
-    assert doc["cv"] is None and doc["predictive_check"] is None and doc["meta"]["preset"] == "eci" and doc["meta"]["cv_folds"] == 0
+    assert doc["cv"] is None and doc["predictive_check"] is None
+    assert doc["meta"]["preset"] == "eci" and doc["meta"]["cv_folds"] == 0
     assert len(doc["worst_benchmarks"]) == 4 and len(doc["benchmarks"]) == 57 and len(doc["models"]) == 222
     first = doc["worst_benchmarks"][0]
     assert {"benchmark", "n", "rmse", "mean_residual", "infit", "outfit"} <= set(first)

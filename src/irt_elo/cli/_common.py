@@ -343,7 +343,8 @@ def _fixed_metadata(fmt: str) -> dict[str, Any]:
     return {"CreationDate": None, "Creator": None, "Producer": None}
 
 
-__all__ = ["chosen_vintage", "load_table", "frozen_fit", "read_new_models", "fitter_from_args", "name_list", "one_preset", "scale_from_args",
+__all__ = ["chosen_vintage", "load_table", "frozen_fit", "read_new_models", "fitter_from_args", "name_list",
+           "one_preset", "scale_from_args",
            "check_level", "check_bootstrap", "check_jobs", "value_interval", "figure_path", "check_outputs",
            "check_figure_path", "atomic_write", "dumps", "write_frame", "write_json", "format_table", "save_figure",
            "FIGURE_TYPES", "METHOD_OPTIONS"]

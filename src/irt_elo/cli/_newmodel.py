@@ -24,8 +24,7 @@ class Setup:
 def setup(args: argparse.Namespace, *, n_boot_default: int) -> Setup:
     """Read NEW (when given), fit ``--against`` and freeze it: Epoch's own draws when the release ships them, else
     ``--bootstrap`` draws (default ``n_boot_default``)."""
-    from irt_elo.cli._common import check_bootstrap, check_jobs, check_level, check_outputs, frozen_fit, \
-        read_new_models
+    from irt_elo.cli._common import check_bootstrap, check_jobs, check_level, check_outputs, frozen_fit, read_new_models
 
     check_level(args.level)
     check_jobs(args.jobs)

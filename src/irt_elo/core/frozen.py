@@ -49,9 +49,9 @@ def _terms(c: np.ndarray, y: np.ndarray, w: np.ndarray, s: np.ndarray, d: np.nda
     """Objective per row and, with ``derivatives``, its gradient and Newton curvature (the exact second derivative
     where it is positive, else the Fisher one: Newton near the optimum, Fisher scoring off the convex part)."""
     z = s * (c[:, None] - d)
-    l, gz, he, hf = cell_terms(z, y, w, loss, phi)
+    value, gz, he, hf = cell_terms(z, y, w, loss, phi)
     dc = c - centre
-    f = l.sum(axis=1) + 0.5 * ridge * dc * dc
+    f = value.sum(axis=1) + 0.5 * ridge * dc * dc
     if not derivatives:
         return f, None, None
     s2 = s * s
@@ -64,10 +64,15 @@ def _rows(a: np.ndarray | float, shape: tuple[int, int]) -> np.ndarray:
     return np.broadcast_to(np.asarray(a, dtype=float), shape)
 
 
+def _take(a: np.ndarray | float | None, shape: tuple[int, int], rows: np.ndarray, k: int) -> np.ndarray | None:
+    """The first ``k`` cells of ``rows`` of an array broadcast to ``shape`` (None stays None)."""
+    return None if a is None else np.asarray(_rows(a, shape))[rows, :k]
+
+
 def place(y: np.ndarray, weight: np.ndarray, slope: np.ndarray, difficulty: np.ndarray, *,
           loss: str = "least_squares", phi: np.ndarray | None = None, ridge: float = 0.0, centre: float = 0.0,
           bounds: tuple[float, float] = (-np.inf, np.inf), start: np.ndarray | None = None, max_iter: int = 100,
-          tol: float = 1e-10, steps: int | None = None) -> Placement:
+          tol: float = 1e-10, steps: int | None = None, finish: bool = True) -> Placement:
     """Capability per row that minimises the row's loss with the benchmark parameters held fixed.
 
     Parameters
@@ -96,6 +101,9 @@ def place(y: np.ndarray, weight: np.ndarray, slope: np.ndarray, difficulty: np.n
         First take up to this many plain Newton steps from ``start`` (no line search: fast when the start is close,
         as the central estimate is for bootstrap rows); rows that have not converged by then, or whose steps leave
         the convex part or touch a bound, continue with the safeguarded iterations. Same answer, less work.
+    finish : bool
+        With ``steps``: finish those rows here (default), or leave them NaN and unconverged for the caller to solve
+        together with others (one call for many blocks costs less than many small ones).
 
     Returns
     -------
@@ -127,11 +135,11 @@ def place(y: np.ndarray, weight: np.ndarray, slope: np.ndarray, difficulty: np.n
     starts = None if start is None else np.broadcast_to(np.asarray(start, dtype=float), shape[:1])
     for k in np.unique(n_cells[n_cells > 0]):  # one group per cell count: no work on padding
         rows = np.flatnonzero(n_cells == k)
-        take = (lambda a: None if a is None else np.asarray(_rows(a, shape))[rows, :k])
-        args = (take(y), take(w), take(slope), take(difficulty), loss, take(phi), ridge, centre)
+        args = (*(_take(a, shape, rows, k) for a in (y, w, slope, difficulty)), loss, _take(phi, shape, rows, k),
+                ridge, centre)
         st = None if starts is None else starts[rows]
         if steps is not None and st is not None:
-            c, ok, it = _k_steps(args, lo, hi, st, steps, max_iter, tol)
+            c, ok, it = _k_steps(args, lo, hi, st, steps, max_iter, tol, finish)
         else:
             c, ok, it = _newton(args, lo, hi, st, max_iter, tol)
         value[rows], converged[rows], n_iter = c, ok, max(n_iter, it)
@@ -144,8 +152,8 @@ def place(y: np.ndarray, weight: np.ndarray, slope: np.ndarray, difficulty: np.n
     return Placement(value, at_lo, at_hi, converged, n_iter)
 
 
-def _k_steps(args: tuple, lo: float, hi: float, start: np.ndarray, steps: int, max_iter: int, tol: float
-             ) -> tuple[np.ndarray, np.ndarray, int]:
+def _k_steps(args: tuple, lo: float, hi: float, start: np.ndarray, steps: int, max_iter: int, tol: float,
+             finish: bool = True) -> tuple[np.ndarray, np.ndarray, int]:
     """Up to ``steps`` plain Newton steps (exact curvature) from ``start``, each on the rows still moving; rows that
     meet a non-positive curvature, a bound or a growing step, or have not converged to ``tol``, finish in
     :func:`_newton`."""
@@ -186,7 +194,9 @@ def _k_steps(args: tuple, lo: float, hi: float, start: np.ndarray, steps: int, m
             phi = None if phi is None else phi[moving]
             act = act[moving]
     bad[act] = True  # still moving after the plain steps
-    if bad.any():
+    if bad.any() and not finish:
+        c[bad] = np.nan
+    elif bad.any():
         idx = np.flatnonzero(bad)
         sub = tuple(a[idx] if isinstance(a, np.ndarray) else a for a in args)
         c[idx], ok[idx], extra = _newton(sub, lo, hi, start[idx], max_iter, tol)
@@ -198,7 +208,9 @@ def _newton(args: tuple, lo: float, hi: float, start: np.ndarray | None, max_ite
             ) -> tuple[np.ndarray, np.ndarray, int]:
     """Bounded, monotone Newton iterations for one group of rows; each iteration evaluates the cells once (more
     only for rows whose step had to be shortened)."""
-    sub = (lambda idx: tuple(a[idx] if isinstance(a, np.ndarray) else a for a in args))
+    def sub(idx: np.ndarray) -> tuple:
+        return tuple(a[idx] if isinstance(a, np.ndarray) else a for a in args)
+
     n = args[0].shape[0]
     if start is None:
         grid = np.linspace(lo, hi, GRID_POINTS)

@@ -377,15 +377,15 @@ def cell_terms(z: np.ndarray, y: np.ndarray, w: np.ndarray, loss: str, phi: np.n
     mu = expit(z)
     if loss in ("binomial", "bernoulli"):
         # -[y log mu + (1 - y) log(1 - mu)] = softplus(z) - y z
-        l = w * (np.logaddexp(0.0, z) - y * z) if value else None
+        cell = w * (np.logaddexp(0.0, z) - y * z) if value else None
         h = w * mu * (1.0 - mu)
-        return l, w * (mu - y), h, h
+        return cell, w * (mu - y), h, h
     if loss == "least_squares":
         r = mu - y
         d1 = mu * (1.0 - mu)
         gz = w * r * d1
         fisher = w * d1 * d1
-        l = 0.5 * w * r * r if value else None
+        cell = 0.5 * w * r * r if value else None
     elif loss == "beta":
         from scipy.special import digamma, polygamma
 
@@ -394,10 +394,10 @@ def cell_terms(z: np.ndarray, y: np.ndarray, w: np.ndarray, loss: str, phi: np.n
         d1 = mu * nu
         gz = w * phi * (digamma(a) - digamma(b) - np.log(y) + np.log1p(-y)) * d1
         fisher = w * phi * phi * (polygamma(1, a) + polygamma(1, b)) * d1 * d1  # l_mumu is free of y
-        l = -w * _beta_loglik(z, y, phi) if value else None
+        cell = -w * _beta_loglik(z, y, phi) if value else None
     else:
         raise ValueError(f"unknown loss {loss!r}; use one of {', '.join(LOSSES)}")
-    return l, gz, fisher + gz * (1.0 - 2.0 * mu), fisher  # exact: + l_mu mu''
+    return cell, gz, fisher + gz * (1.0 - 2.0 * mu), fisher  # exact: + l_mu mu''
 
 
 def _loss_value(z: np.ndarray, y: np.ndarray, w: np.ndarray, loss: str, phi: np.ndarray | None) -> float:

@@ -294,7 +294,7 @@ def _interval_text(lo: float, hi: float, digits: int = 1) -> str:
     return f"[{a}, {b}]"
 
 
-CHUNK_CELLS = 1 << 14  # cells per block of draw placements: the temporaries stay in cache
+CHUNK_CELLS = 1 << 16  # cells per block of draw placements: the temporaries stay in cache
 
 
 def model_rng(seed: int, model: str) -> np.random.Generator:
@@ -327,17 +327,27 @@ def _draw_placements(fz: FrozenScale, y: np.ndarray, pos: np.ndarray, n_used: np
         noise = np.stack([model_rng(seed, models[i]).standard_normal((D, k)) for i in idx], axis=1)  # (D, m, k)
         sim = fz.clipped(np.clip(mu[None] + sd[None] * noise, 0.0, 1.0))
         per = max(1, CHUNK_CELLS // (k * len(idx)))  # draws per block
+        # tol: 1e-6 of the value (about 1e-4 ECI points), far below the draws' Monte Carlo error
+        kw = dict(loss=fz.loss, ridge=fz.ridge, centre=fz.centre, bounds=fz.bounds, tol=1e-6)
+        left: list[tuple[np.ndarray, np.ndarray]] = []  # (draw, model position) of rows the quick steps left
         for d in range(0, D, per):
             e = min(D, d + per)
             n = (e - d) * len(idx)
             pp = np.broadcast_to(p, (e - d, *p.shape)).reshape(n, k)
             r = place(sim[d:e].reshape(n, k), wgt[pp], slo[d:e][:, p].reshape(n, k),
-                      dif[d:e][:, p].reshape(n, k), loss=fz.loss, phi=None if phi_all is None else phi_all[pp],
-                      ridge=fz.ridge, centre=fz.centre, bounds=fz.bounds, start=np.tile(c0, e - d), steps=10,
-                      tol=1e-7)
+                      dif[d:e][:, p].reshape(n, k), phi=None if phi_all is None else phi_all[pp],
+                      start=np.tile(c0, e - d), steps=10, finish=False, **kw)
             val[d:e, idx] = r.value.reshape(e - d, -1)
             lo_b[d:e, idx] = r.at_lower.reshape(e - d, -1)
             hi_b[d:e, idx] = r.at_upper.reshape(e - d, -1)
+            rest = np.flatnonzero(~r.converged & np.isnan(r.value))
+            left.append((d + rest // len(idx), rest % len(idx)))
+        dr, mi = (np.concatenate(a) for a in zip(*left))
+        if dr.size:  # one safeguarded solve for all of this group's leftovers
+            pp = p[mi]
+            r = place(sim[dr, mi], wgt[pp], slo[dr[:, None], pp], dif[dr[:, None], pp],
+                      phi=None if phi_all is None else phi_all[pp], start=c0[mi], **kw)
+            val[dr, idx[mi]], lo_b[dr, idx[mi]], hi_b[dr, idx[mi]] = r.value, r.at_lower, r.at_upper
     return val, lo_b, hi_b
 
 
@@ -409,7 +419,7 @@ def score_models(frozen: FrozenScale, new: ScoreTable | pd.DataFrame, *, level: 
     top = (np.where(mask, y, 1.0) >= 1.0 - edge - 1e-12).all(axis=1) | central.at_upper
     bottom = (np.where(mask, y, 0.0) <= edge + 1e-12).all(axis=1) | central.at_lower
     status, notes, cap = [], [], central.value.copy()
-    for i, m in enumerate(models):
+    for i in range(len(models)):
         used = int(n_used[i])
         if used == 0:
             status.append("no known benchmark")
