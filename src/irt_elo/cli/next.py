@@ -74,7 +74,7 @@ def report(choice: Any, fitter: Any, top: int) -> str:
     r = choice.ranking.rename(columns={"expected_score": "expected score", "width_after": "width after",
                                        "narrows_by": "narrows by"})
     lines.append(format_table(r[["benchmark", "information", "expected score", "width after", "narrows by"]]
-                              .head(top or len(r)), floats={"information": ".4f", "expected score": ".2f",
+                              .head(top or len(r)), floats={"information": ".3g", "expected score": ".2f",
                                                              "width after": ".2f", "narrows by": ".2f"}))
     if choice.target_width is not None:
         if choice.needed is None:

@@ -152,6 +152,38 @@ def place(y: np.ndarray, weight: np.ndarray, slope: np.ndarray, difficulty: np.n
     return Placement(value, at_lo, at_hi, converged, n_iter)
 
 
+def _newton_sums(c: np.ndarray, y: np.ndarray, w: np.ndarray, s: np.ndarray, d: np.ndarray, loss: str,
+                 phi: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """Per row: the loss's first and exact second derivative in ``c`` (no ridge)."""
+    _, gz, he, _ = cell_terms(s * (c[:, None] - d), y, w, loss, phi, value=False)
+    he *= s
+    return np.einsum("ij,ij->i", s, gz), np.einsum("ij,ij->i", s, he)  # fused multiply-and-sum
+
+
+def _ls_newton_sums(c: np.ndarray, y: np.ndarray, w: np.ndarray, s: np.ndarray, d: np.ndarray, loss: str,
+                    phi: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_newton_sums` for least squares, in place: the same numbers as :func:`cell_terms` with half the
+    passes over memory (this is the inner loop of scoring many models under many draws).
+
+    With ``mu = sigmoid(s (c - d))``, ``q = mu (1 - mu)`` and ``r = mu - y``: ``dl/dc = s w r q`` and
+    ``d2l/dc2 = s^2 w q (q + r (1 - 2 mu))``."""
+    mu = np.subtract(c[:, None], d)
+    mu *= s
+    expit(mu, out=mu)
+    r = mu - y
+    q = 1.0 - mu
+    q *= mu  # mu (1 - mu)
+    mu *= -2.0
+    mu += 1.0  # 1 - 2 mu
+    mu *= r
+    mu += q  # q + r (1 - 2 mu)
+    q *= w
+    q *= s  # s w q
+    g = np.einsum("ij,ij->i", q, r)
+    q *= s
+    return g, np.einsum("ij,ij->i", q, mu)
+
+
 def _k_steps(args: tuple, lo: float, hi: float, start: np.ndarray, steps: int, max_iter: int, tol: float,
              finish: bool = True) -> tuple[np.ndarray, np.ndarray, int]:
     """Up to ``steps`` plain Newton steps (exact curvature) from ``start``, each on the rows still moving; rows that
@@ -171,10 +203,9 @@ def _k_steps(args: tuple, lo: float, hi: float, start: np.ndarray, steps: int, m
         if act.size == 0:
             break
         ca = c[act]
-        _, gz, he, _ = cell_terms(s * (ca[:, None] - d), y, w, loss, phi, value=False)
-        he *= s
-        h = np.einsum("ij,ij->i", s, he) + ridge  # fused multiply-and-sum: no temporary
-        step = -(np.einsum("ij,ij->i", s, gz) + ridge * (ca - centre)) / np.where(h > 0, h, 1.0)
+        g, h = (_ls_newton_sums if loss == "least_squares" else _newton_sums)(ca, y, w, s, d, loss, phi)
+        h += ridge
+        step = -(g + ridge * (ca - centre)) / np.where(h > 0, h, 1.0)
         new = ca + step
         size = np.abs(step)
         pa = prev[act]
