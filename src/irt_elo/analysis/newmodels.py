@@ -279,11 +279,14 @@ def next_benchmark_simulation(fitter: Fitter, *, ks: Any = range(1, 11), n_rando
     if not models:
         raise IrtEloError(f"no frontier model has more than {kmax} benchmarks; use smaller k")
     most_run = t.models_per_benchmark()
+    boot = getattr(fitter, "bootstrap_", None)
     rng = np.random.default_rng(seed)
     rows = []
     for m in models:
         keep = np.flatnonzero(t.scores["model"].to_numpy() != m)
-        fz = FrozenScale.from_fitter(fitter.clone().fit(t.rows(keep)))
+        # The full fit's parameter draws stand in for the refit's (refitting 500 bootstraps per model would cost
+        # minutes): they say how uncertain each benchmark's parameters are, which the rule weighs.
+        fz = FrozenScale.from_fitter(fitter.clone().fit(t.rows(keep)), draws=boot)
         cells = t.scores.loc[t.scores["model"] == m, ["model", "benchmark", "score"]].reset_index(drop=True)
         truth = float(fitter.capability_[m])
         ran = list(cells["benchmark"])

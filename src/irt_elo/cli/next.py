@@ -19,7 +19,9 @@ examples:
 Ranking: the information one more score would carry about the capability under the fit's residual model, averaged
 over the capabilities its scores so far leave plausible (posterior-weighted information, the rule of adaptive
 testing). "width after": the predicted interval width with that one benchmark added (measurement variance plus the
-benchmark parameters' variance over the draws). The path adds the ranked benchmarks in turn.
+benchmark parameters' variance over the draws). The path to --target-width adds, each time, the benchmark that
+leaves the narrowest predicted interval (a steep benchmark with an uncertain difficulty can rank high on information
+and still widen the interval).
 """
 
 HELP = "rank the benchmarks a model has not run by how much each would narrow its interval"
@@ -86,5 +88,6 @@ def report(choice: Any, fitter: Any, top: int) -> str:
         else:
             names = ", ".join(choice.path["benchmark"].head(choice.needed))
             lines.append(f"target width {choice.target_width:g}: {choice.needed} more benchmark"
-                         f"{'s' if choice.needed > 1 else ''} ({names})")
+                         f"{'s' if choice.needed > 1 else ''} ({names}; predicted width "
+                         f"{choice.path['width'].iloc[choice.needed - 1]:.2f})")
     return "\n".join(lines)

@@ -104,8 +104,11 @@ def report(fitter: Any, placed: Any, top: int) -> str:
              f"{fitter.table_.n_benchmarks} benchmarks; scale {fitter.scale_.name}); intervals "
              f"{placed.scored.level:.0%} from {fz.draws_source or 'no draws'} and the residual model"]
     if placed.ignored:
+        from irt_elo.errors import did_you_mean
+
         lines.append("ignored (not in the fit): " + "; ".join(
-            f"{b} ({', '.join(ms[:3])}{', ...' if len(ms) > 3 else ''})" for b, ms in placed.ignored.items()))
+            f"{b} ({', '.join(ms[:3])}{', ...' if len(ms) > 3 else ''}){did_you_mean(b, fz.benchmarks)}"
+            for b, ms in placed.ignored.items()))
     rows = pd.DataFrame({
         "model": s["model"],
         "capability": [value_interval(v, lo, hi) if pd.notna(v) else (iv or "n/a")
