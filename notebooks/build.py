@@ -1175,11 +1175,371 @@ NB04 = [
 ]
 
 
+# ====================================================================================================================
+# 05 new models
+# ====================================================================================================================
+
+NB05 = [
+    md(f'''
+    # 05 · New models: place them on a frozen scale, predict their scores, choose what to run next
+
+    A new model comes out with scores on a few benchmarks. Three questions follow, and irt-elo answers each without
+    refitting anything:
+
+    1. **Where does it stand?** `Fitter.score` places it on an existing fit's scale, holding every benchmark's
+       difficulty and slope (and every other model) fixed, with an interval that carries both its own measurement
+       error and the benchmark parameters' uncertainty; `place_new_models` adds how many months it trails the closed
+       frontier (CAISI's question).
+    2. **What would it score on the benchmarks it has not run?** `Fitter.predict(..., interval=0.9)` and
+       `predict_cells` give expected scores with predictive intervals.
+    3. **Which benchmark should it run next?** `Fitter.next_benchmark` ranks the benchmarks it has not run by how
+       much each would narrow its interval, and says how many it takes to reach a target width.
+
+    To test this on a real model, we take a recent open-weights model out of Epoch's data, fit everything else,
+    and then treat it as new: its real scores say how well each answer holds up. The last sections check the
+    method itself: re-scoring fitted models, scoring the models of a later Epoch release on an earlier fit, a
+    simulation of the next-benchmark rule, and the calibration of the predictive intervals on held-out scores.
+
+    **Data.** Epoch's ECI input of **2026-08-11** with the `eci_scores.csv` published the same day, and the April
+    2026 Benchmarking Hub download (the earlier fit of the later-release check), all bundled. Source: {EPOCH_CITATION}
+
+    **Runtime.** Under a minute on two CPU cores: the fits use 200 bootstrap draws (Epoch: 500), the calibration
+    check 100 per fold, all seeded.
+    '''),
+    SETUP,
+    md('''
+    ## 1. A real new model, taken out of the data
+
+    We pick **Kimi K3**, a recent open-weights model with many benchmarks, remove every one of its scores from the
+    2026-08-11 table, fit the `eci` preset to the rest and bootstrap that fit. From here on Kimi K3 is a
+    new model: its scores, release date and open-weights flag form the long table a user would bring (`model`,
+    `benchmark`, `score`, `release_date`, `open_weights`; `irt-elo score` reads the same columns from a CSV).
+    '''),
+    code(r'''
+    from irt_elo.datasets import load_epoch_eci, load_epoch_eci_scores
+
+    NEW = "Kimi K3"
+    N_BOOT, SEED = 200, 1
+
+    t = load_epoch_eci()
+    assert t.benchmarks_per_model()[NEW] >= 8, "pick a model with enough benchmarks to hold some back"
+    rest = t.filter(models=[m for m in t.model_names if m != NEW])
+    f = irt_elo.fit(rest)  # the eci preset on everything but the new model
+    f.bootstrap(n_boot=N_BOOT, seed=SEED, n_jobs=1)
+    print("fit without it:", f)
+
+    meta = t.models.loc[[NEW], ["release_date", "organization", "open_weights"]]
+    new = (t.scores.loc[t.scores["model"] == NEW, ["model", "benchmark", "score"]]
+           .merge(meta[["release_date", "open_weights"]], left_on="model", right_index=True).reset_index(drop=True))
+    display(meta)
+    new.round({"score": 3})
+    '''),
+    md('''
+    ## 2. Score it on the frozen scale
+
+    `f.score(new)` finds the capability that minimises the fit's own loss over the new model's scores, with every
+    benchmark's difficulty and slope held at their fitted values: nothing in the fit moves. Its 90% interval comes
+    from the fit's bootstrap draws: for each draw the model's scores are simulated around their fitted values from
+    the fit's residual model and the model is placed again with that draw's benchmark parameters. Benchmarks the
+    fit does not know are listed in `ignored` rather than used.
+
+    Because Kimi K3 is in Epoch's data, we can set the result beside its value in the fit of the full table and
+    beside the ECI Epoch published.
+    '''),
+    code(r'''
+    s = f.score(new, level=0.9, seed=0)
+    display(s.summary)
+
+    full = irt_elo.fit(t)  # the full table, Kimi K3 included
+    published = load_epoch_eci_scores().set_index("model")
+    row = s.summary.set_index("model").loc[NEW]
+    compare_new = pd.DataFrame({
+        "capability": [row["capability"], full.capability_[NEW], published.loc[NEW, "capability"]],
+        "ci_low": [row["ci_low"], np.nan, published.loc[NEW, "ci_low"]],
+        "ci_high": [row["ci_high"], np.nan, published.loc[NEW, "ci_high"]],
+    }, index=["scored as a new model (fit without it)", "fitted with everything (eci preset)",
+              "published by Epoch (2026-08-11)"])
+    display(compare_new.round(2))
+    inside = row["ci_low"] <= published.loc[NEW, "capability"] <= row["ci_high"]
+    ignored = ("none of its benchmarks is unknown to the fit" if not s.ignored
+               else f"{len(s.ignored)} benchmark(s) unknown to the fit were ignored: {', '.join(s.ignored)}")
+    say(f"Scored as a new model from its {int(row['n_benchmarks'])} benchmarks, {NEW} gets "
+        f"**{ci(row['capability'], row['ci_low'], row['ci_high'], 2)}** ECI; fitted together with everything else it "
+        f"gets {full.capability_[NEW]:.2f}, and Epoch published {published.loc[NEW, 'capability']:.2f} "
+        f"({'inside' if inside else 'outside'} the interval). Placing it on the frozen fit instead of fitting it with "
+        f"the rest moves it by {abs(row['capability'] - full.capability_[NEW]):.2f} ECI points; {ignored}.")
+    '''),
+    md('''
+    **How far behind the closed frontier?** `place_new_models` scores the same way and then asks CAISI's question
+    of each new model that has a release date: how many months before its release the closed frontier first reached
+    its level (point criterion; `open_weights` puts it in the open group). The interval re-asks the question on each
+    paired draw. The same question on Epoch's published scores is the cross-check.
+    '''),
+    code(r'''
+    from irt_elo.analysis.capabilities import Capabilities
+    from irt_elo.analysis.newmodels import place_new_models
+
+    placed = place_new_models(f, new, level=0.9, seed=0)
+    display(placed.summary[["model", "capability", "interval", "n_benchmarks", "months_behind", "months_low",
+                            "months_high", "frontier_reached_by", "release_date", "group"]])
+    p = placed.summary.iloc[0]
+    on_published = irt_elo.model_lag(Capabilities.from_scores(load_epoch_eci_scores(), source="published"), NEW,
+                                     criterion="point")
+    say(f"{NEW} (released {p['release_date']:%Y-%m-%d}) trails the closed frontier by "
+        f"**{ci(p['months_behind'], p['months_low'], p['months_high'])} months**: the closed frontier first reached "
+        f"its level with {p['frontier_reached_by']}. On Epoch's published scores the same question gives "
+        f"{on_published.gap_months:.1f} months (first closed model above it: "
+        f"{on_published.details['first_better']}).")
+    '''),
+    md('''
+    ## 3. The same model from its first three benchmarks
+
+    On release day a model has a few scores, not all of them. We score it again from only the three benchmarks that
+    most fitted models have run (the ones a lab is most likely to report first): same method, fewer scores, so the
+    interval widens. The held-back scores are used in the next section.
+    '''),
+    code(r'''
+    runs = f.table_.models_per_benchmark()
+    first3 = new.loc[new["benchmark"].map(runs).sort_values(ascending=False, kind="stable").index[:3]]
+    held_back = new.drop(index=first3.index)
+    s3 = f.score(first3, level=0.9, seed=0)
+    both = pd.concat([s3.summary.assign(scored_from="3 benchmarks"), s.summary.assign(scored_from="all")])
+    both["width"] = both["ci_high"] - both["ci_low"]
+    display(both[["scored_from", "capability", "ci_low", "ci_high", "width", "n_benchmarks"]].set_index("scored_from"))
+    r3 = s3.summary.iloc[0]
+    say(f"From {', '.join(first3['benchmark'])} alone: **{ci(r3['capability'], r3['ci_low'], r3['ci_high'])}**, an "
+        f"interval {both['width'].iloc[0]:.1f} ECI points wide against {both['width'].iloc[1]:.1f} from all "
+        f"{len(new)} ({both['width'].iloc[0] / both['width'].iloc[1]:.1f} times as wide). Its value in the full fit, "
+        f"{full.capability_[NEW]:.2f}, is "
+        f"{'inside' if r3['ci_low'] <= full.capability_[NEW] <= r3['ci_high'] else 'outside'} the three-benchmark "
+        f"interval; the point estimate is {r3['capability'] - full.capability_[NEW]:+.1f} points off.")
+    '''),
+    md('''
+    ## 4. Predict the benchmarks it has not run
+
+    A fitted model's expected score on any benchmark is $\\sigma(\\alpha_b (C_m - D_b))$. For a model in the fit,
+    `f.predict(models, benchmarks, interval=0.9)` returns one row per cell with a **predictive interval**: the spread
+    over the bootstrap draws of the expected score plus the spread of a single score around it (the residual model),
+    with the observed score beside it where there is one.
+    '''),
+    code(r'''
+    f.predict(["DeepSeek-V4-Pro", "GLM-5.2"], ["GPQA diamond", "HLE", "SWE-Bench verified"], interval=0.9).round(3)
+    '''),
+    md('''
+    For a new model, `predict_cells` takes the frozen fit and the new model's draws from `score` (paired with the
+    fit's draws, so both sources of uncertainty are kept). We predict every benchmark Kimi K3 ran that was held back
+    in section 3, from its three-benchmark placement, and count how many of its real scores land inside the 90%
+    intervals.
+    '''),
+    code(r'''
+    from irt_elo.fit.frozen import predict_cells
+    from irt_elo.plots import PALETTE
+
+    fz = f.freeze()  # the fit's benchmark side, frozen, with its bootstrap draws
+    pred = predict_cells(fz, held_back[["model", "benchmark", "score"]], capability_draws=s3.draws,
+                         capability=s3.summary.set_index("model")["capability"], interval=0.9)
+    pred["inside"] = pred["observed"].between(pred["pi_low"], pred["pi_high"])
+    pred = pred.sort_values("predicted").reset_index(drop=True)
+    display(pred.round(3))
+
+    fig, ax = plt.subplots(figsize=(8, 5), layout="constrained")
+    y = np.arange(len(pred))
+    ax.hlines(y, pred["pi_low"], pred["pi_high"], color=PALETTE["closed"], lw=3, alpha=0.35, label="90% interval")
+    ax.plot(pred["predicted"], y, "|", color=PALETTE["closed"], ms=12, mew=2, label="predicted")
+    ax.plot(pred["observed"], y, "o", color=PALETTE["open"], label="observed")
+    ax.set_yticks(y, pred["benchmark"])
+    ax.set(xlabel="score (fraction above chance)", xlim=(0, 1),
+           title=f"{NEW}: held-back scores against predictions from 3 benchmarks")
+    ax.legend(frameon=False, loc="upper left")
+    ax.grid(alpha=0.3)
+    plt.show()
+    n_in, n = int(pred["inside"].sum()), len(pred)
+    n_below, off3 = int((pred["observed"] < pred["predicted"]).sum()), r3["capability"] - full.capability_[NEW]
+    miss = pred.loc[~pred["inside"]]
+    say(f"**{n_in} of {n}** held-back scores fall inside their 90% predictive intervals"
+        + (f"; outside: {', '.join(f'{b} ({o:.2f}, predicted {p_:.2f})' for b, o, p_ in zip(miss['benchmark'], miss['observed'], miss['predicted']))}."
+           if len(miss) else ".")
+        + f" The median |observed − predicted| is {(pred['observed'] - pred['predicted']).abs().median():.3f}, and "
+          f"{n_below} of the {n} scores are below their prediction"
+          + (f": the three-benchmark estimate is {off3:+.1f} points from the full fit's value, so the predictions "
+             f"lean {'high' if off3 > 0 else 'low'}." if (off3 > 0) == (n_below > n / 2) and abs(off3) > 1 else "."))
+    '''),
+    md('''
+    ## 5. Which benchmark should it run next?
+
+    `f.next_benchmark(model, scores=..., target_width=...)` ranks the benchmarks a model has not run by the
+    information one more score would carry about its capability (a score's residual spread plus the spread of the
+    benchmark's own difficulty and slope over the draws), averaged over the capabilities its scores so far leave
+    plausible (the rule of computerised adaptive testing). `width_after` is the predicted interval width with that one
+    benchmark added (measurement variance plus the benchmark parameters' variance over the draws); the path to the
+    target width adds, each time, the benchmark that leaves the narrowest predicted interval. We start from the three
+    benchmarks of section 3.
+    '''),
+    code(r'''
+    TARGET = 8.0  # ECI points
+    nb = f.next_benchmark(NEW, scores=first3, target_width=TARGET, level=0.9)
+    ranking = nb.ranking.assign(ran_it=nb.ranking["benchmark"].isin(new["benchmark"]))
+    ranking["models_ran_it"] = ranking["benchmark"].map(runs)
+    display(ranking.head(8).round(3))
+    display(nb.path.round(2))
+    top, best = nb.ranking.iloc[0], nb.ranking.loc[nb.ranking["narrows_by"].idxmax()]
+    reach = (f"reaching the target width of {TARGET:g} points takes **{nb.needed}** benchmarks "
+             f"({', '.join(nb.path['benchmark'].head(nb.needed))})"
+             if nb.needed is not None else f"the path never reaches the target width of {TARGET:g} points")
+    say(f"Today's predicted interval is {nb.width_now:.1f} ECI points wide (the bootstrap interval of section 3: "
+        f"{both['width'].iloc[0]:.1f}). The top-ranked benchmark is **{top['benchmark']}**, which would narrow it by "
+        f"{top['narrows_by']:.1f} points; the largest single narrowing, {best['narrows_by']:.1f} points, comes from "
+        f"{best['benchmark']} (rank {int(best.name) + 1}). "
+        f"Along the path {reach}; the narrowest predicted width over the first {len(nb.path)} is "
+        f"{nb.path['width'].min():.1f} points. {int(ranking['ran_it'].head(8).sum())} of the top 8 are benchmarks "
+        f"{NEW} really ran.")
+    up = nb.path[nb.path["width"].diff() > 0]
+    if len(up):
+        u = up.iloc[0]
+        prev = nb.path.loc[nb.path["n_added"] == u["n_added"] - 1, "width"].iloc[0]
+        ub = u["benchmark"]
+        say(f"The path is not monotone: even the best next benchmark, {ub}, widens the predicted interval from "
+            f"{prev:.1f} to {u['width']:.1f} points: with the scores expected so far, every remaining benchmark's "
+            f"own parameter uncertainty outweighs what its score would add.")
+    '''),
+    md('''
+    Kimi K3 really ran some of the ranked benchmarks, so the recommendation can be checked with a real score: add
+    the highest-ranked one it ran to the three and score again.
+    '''),
+    code(r'''
+    pick = ranking[ranking["ran_it"]].iloc[0]
+    real = float(new.set_index("benchmark").loc[pick["benchmark"], "score"])
+    step = new[new["benchmark"].isin(list(first3["benchmark"]) + [pick["benchmark"]])]
+    s4 = f.score(step, level=0.9, seed=0).summary.iloc[0]
+    say(f"{pick['benchmark']} (rank {int(pick.name) + 1}): real score {real:.3f}, expected {pick['expected_score']:.3f}. "
+        f"With it the four-benchmark interval is {ci(s4['capability'], s4['ci_low'], s4['ci_high'])}, "
+        f"**{s4['ci_high'] - s4['ci_low']:.1f}** points wide (predicted: {pick['width_after']:.1f}; from three: "
+        f"{both['width'].iloc[0]:.1f}); the estimate moves from {r3['capability']:.1f} to {s4['capability']:.1f}, "
+        f"against {full.capability_[NEW]:.2f} in the full fit.")
+    '''),
+    md('''
+    The ranking key already discounts a benchmark whose own difficulty and slope are uncertain; the predicted widths
+    make the same point in interval terms. Whether the rule picks good benchmarks is an empirical question, tested
+    next.
+
+    ## 6. Does the rule work? A simulation on frontier models
+
+    `next_benchmark_simulation` takes every frontier model (running best of the closed and of the open group) that
+    has more than ten benchmarks and is not a scale anchor, refits without it, and places it from *k* of its own
+    benchmarks chosen three ways: by the next-benchmark rule (one at a time, each choice seeing the scores revealed
+    so far), at random (30 orders per model, seeded), and most-run first. The error is the distance to its value in
+    the full fit. The rule weighs each benchmark's parameter spread with the full fit's bootstrap draws.
+    '''),
+    code(r'''
+    from irt_elo.analysis.newmodels import next_benchmark_simulation
+    from irt_elo.plots import plot_next_benchmark_simulation
+
+    full.bootstrap(n_boot=200, seed=1)
+    sim = next_benchmark_simulation(full, ks=range(1, 11), n_random=30, seed=0)
+    display(sim.medians.round(2))
+    fig = plot_next_benchmark_simulation(sim.errors)
+    plt.show()
+    m = sim.medians
+    ks = [k for k in m.columns if k >= 3]
+    vs_random = sum(m.loc["next-benchmark rule", k] < m.loc["random", k] for k in ks)
+    vs_most_run = sum(m.loc["next-benchmark rule", k] < m.loc["most-run first", k] for k in ks)
+    say(f"Over {len(sim.models)} frontier models, the rule's median error is below random choice at "
+        f"**{vs_random} of the {len(ks)}** values of k from {ks[0]} to {ks[-1]} "
+        f"(`beats_random()`: {sim.beats_random()}) and below most-run-first at {vs_most_run} of them. With three "
+        f"benchmarks the median error is {m.loc['next-benchmark rule', 3]:.2f} ECI points by the rule, "
+        f"{m.loc['random', 3]:.2f} at random and {m.loc['most-run first', 3]:.2f} most-run first; with five, "
+        f"{m.loc['next-benchmark rule', 5]:.2f}, {m.loc['random', 5]:.2f} and {m.loc['most-run first', 5]:.2f}.")
+    '''),
+    md('''
+    ## 7. Checks of the frozen scale
+
+    **Re-scoring fitted models.** A model that is already in the fit, scored from its own scores on the frozen
+    scale, must get its fitted value back: the placement minimises the same loss with the other parameters at
+    their optimum. `frozen_vs_refit` does this for every fitted model with at least five benchmarks.
+    '''),
+    code(r'''
+    from irt_elo.analysis.newmodels import frozen_vs_refit
+
+    fvr = frozen_vs_refit(full, min_benchmarks=5)
+    display(fvr.reindex(fvr["difference"].abs().sort_values(ascending=False).index).head(5))
+    say(f"{len(fvr)} models re-scored: largest |difference| from the fitted value **{fvr['difference'].abs().max():.1e}** "
+        f"ECI points (median {fvr['difference'].abs().median():.1e}).")
+    '''),
+    md('''
+    **A later release on an earlier fit.** The April 2026 Benchmarking Hub download is fitted with the `eci` preset
+    and frozen; every model of the 2026-08-11 release that is not in the April table is scored from its August
+    scores (benchmarks that are new in August are ignored), and compared with the ECI Epoch published on 2026-08-11.
+    This is the honest test of the whole procedure: different data, a different fit, and any drift of the scale
+    between the two releases counts as error.
+    '''),
+    code(r'''
+    from irt_elo.analysis.newmodels import later_release_check
+    from irt_elo.datasets import load_epoch_hub
+
+    h = load_epoch_hub(group_by="eci")
+    fh = irt_elo.fit(h)
+    fh.bootstrap(n_boot=N_BOOT, seed=SEED, n_jobs=1)
+    later = later_release_check(fh, h, t, load_epoch_eci_scores(), level=0.9, seed=0)
+    cells = later.cells.merge(t.models[["release_date"]], left_on="model", right_index=True)
+    newest_april = h.models["release_date"].max()
+    after = cells[cells["release_date"] > newest_april]
+    show = ["model", "release_date", "n_benchmarks", "capability", "ci_low", "ci_high", "published", "error", "inside"]
+    display(after.sort_values("release_date")[show].round(dict.fromkeys(show[3:8], 2)))
+    worst = cells.loc[cells["error"].abs().idxmax()]
+    say(f"**{later.n_models} models** scored on the April fit ({len(later.ignored_benchmarks)} August benchmarks "
+        f"unknown to it were ignored): median |error| **{later.median_abs_error:.2f}** ECI points, max "
+        f"{later.max_abs_error:.1f} ({worst['model']}, released {worst['release_date']:%Y-%m-%d}, "
+        f"{int(worst['n_benchmarks'])} benchmarks, published {worst['published']:.1f}); "
+        f"**{later.n_inside} of {later.n_models}** published values ({later.coverage:.0%}) inside the 90% intervals. "
+        f"The {len(after)} models released after the newest model of the April download "
+        f"({newest_april:%Y-%m-%d}), shown above: median |error| {after['error'].abs().median():.2f}, max "
+        f"{after['error'].abs().max():.1f}, {int(after['inside'].sum())} of {len(after)} inside "
+        f"({after['inside'].mean():.0%}); the other {later.n_models - len(after)} are older models that the April "
+        f"table does not name.")
+    '''),
+    md('''
+    **Calibration of the predictive intervals.** `predictive_check` holds out a tenth of the observed scores at a
+    time, refits and bootstraps without them (100 draws per fold here), and asks `predict` for 90% intervals of the
+    held-out scores. A calibrated interval covers about 90% of them, with the misses split evenly between the two
+    sides. (`irt-elo diagnose --cv 10` prints the same check.)
+    '''),
+    code(r'''
+    from irt_elo.analysis.diagnostics import predictive_check
+
+    pc = predictive_check(full, n_folds=10, n_boot=100, level=0.9, seed=0)
+    display(pc.by_prediction.round(3))
+    say(f"Held-out scores inside their 90% predictive intervals: **{pc.coverage:.1%}** of {len(pc.cells)} "
+        f"({pc.below:.1%} below, {pc.above:.1%} above). By predicted score the coverage runs from "
+        f"{pc.by_prediction['coverage'].min():.0%} to {pc.by_prediction['coverage'].max():.0%}.")
+    '''),
+    md('''
+    ## 8. The same from the command line
+
+    `NEW` is a long CSV with one row per model and benchmark: `model`, `benchmark`, `score` and optionally
+    `release_date`, `open_weights`, `organization` (a wide table works too). Without `--against`, the frozen fit
+    is the `eci` preset on the bundled 2026-08-11 data; `--bootstrap N` sets its draws (an Epoch release passed to
+    `--against` brings its own).
+
+    ```bash
+    irt-elo score my_model.csv                       # capability, 90% interval, months behind the closed frontier
+    irt-elo score my_model.csv --against latest -o placed.json   # on the newest fetched Epoch release
+    irt-elo score my_model.csv --replace             # re-score a model already in the fit from these scores
+    irt-elo predict my_model.csv                     # predicted scores with 90% intervals, observed beside them
+    irt-elo predict --model DeepSeek-V4-Pro --benchmark HLE --benchmark "SWE-Bench verified"   # a fitted model
+    irt-elo next my_model.csv --target-width 8       # benchmarks ranked; how many to reach an 8-point interval
+    irt-elo next --model DeepSeek-V4-Pro             # ... for a fitted model
+    irt-elo diagnose --cv 10                         # includes the calibration check of section 7 (100 draws a fold)
+    ```
+    '''),
+]
+
+
 NOTEBOOKS: dict[str, list[tuple[str, str]]] = {
     "01_quickstart": NB01,
     "02_reproducing_eci": NB02,
     "03_open_vs_closed": NB03,
     "04_caisi_vs_eci": NB04,
+    "05_new_models": NB05,
 }
 
 
