@@ -168,3 +168,29 @@ def test_diagnose_reports_the_coverage_of_predictive_intervals(capsys, tmp_path)
     assert code == 0 and "predictive intervals (90%, `irt-elo predict`) on the same 3 folds" in text
     pc = json.loads(out.read_text())["predictive_check"]
     assert pc["n_folds"] == 3 and pc["n_boot"] == 10 and 0 < pc["coverage"] <= 1
+
+
+def test_epochs_draws_stand_only_for_epochs_own_fit(tmp_path, capsys, new_csv):
+    release = build_release(tmp_path / "rel", as_zip=True)
+    out = tmp_path / "c.json"
+    code, _, err = run(["score", str(new_csv), "--against", str(release), "--preset", "caisi", *FAST, "-o", str(out),
+                        "-q"], capsys)
+    assert code == 0 and err == ""
+    meta = json.loads(out.read_text())["meta"]
+    assert meta["scale"] == "elo" and meta["parameter_draws_from"].startswith("bootstrap of this fit")
+
+
+def test_a_predictive_interval_does_not_depend_on_the_other_cells_asked_for(tmp_path, capsys):
+    one, two = tmp_path / "one.csv", tmp_path / "two.csv"
+    base = ["predict", "--model", "DeepSeek-V4-Pro", *FAST, "-q"]
+    run([*base, "--benchmark", "HLE", "-o", str(one)], capsys)
+    run([*base, "--benchmark", "MMLU", "--benchmark", "HLE", "-o", str(two)], capsys)
+    a = pd.read_csv(one).set_index("benchmark").loc["HLE"]
+    b = pd.read_csv(two).set_index("benchmark").loc["HLE"]
+    assert (a[["pi_low", "pi_high"]] == b[["pi_low", "pi_high"]]).all()
+
+
+def test_the_benchmark_subset_option_is_not_offered_where_the_fit_is_frozen(new_csv, capsys):
+    with pytest.raises(SystemExit):
+        main(["score", str(new_csv), "--benchmarks", "HLE"])
+    assert "unrecognized arguments: --benchmarks" in capsys.readouterr().err

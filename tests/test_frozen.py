@@ -224,3 +224,21 @@ def test_scoring_from_the_public_face_matches_the_function(eci):
     b = score_models(eci.freeze(), new, seed=9).summary
     pd.testing.assert_frame_equal(a, b)
     assert load_epoch_eci().n_models == eci.table_.n_models
+
+
+def test_a_clipped_linear_fit_cannot_be_frozen():
+    from irt_elo.analysis.diagnostics import ClippedLinearFitter
+
+    f = ClippedLinearFitter.from_fitter(irt_elo.Fitter.from_preset("eci")).fit(load_epoch_eci())
+    with pytest.raises(IrtEloError, match="clipped-linear link cannot be frozen"):
+        FrozenScale.from_fitter(f)
+
+
+def test_draws_that_miss_fitted_models_are_refused(eci):
+    class Draws:
+        capability = eci.bootstrap_.capability.drop(columns=["GPT-5"])
+        difficulty = eci.bootstrap_.difficulty
+        slope = eci.bootstrap_.slope
+
+    with pytest.raises(IrtEloError, match="no capability for 1 fitted model"):
+        FrozenScale.from_fitter(eci, Draws())

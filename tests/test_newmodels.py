@@ -104,3 +104,13 @@ def test_new_models_enter_the_capabilities_with_paired_draws(eci):
     # the fitter's own bootstrap when it has one (an earlier test ran it), else one of n_boot draws
     assert caps.draws is not None and caps.draws.shape == (eci.bootstrap_.n_boot, eci.table_.n_models + 1)
     assert np.isfinite(p.summary.loc[0, "months_behind"])
+
+
+def test_a_models_months_do_not_depend_on_other_new_models_in_the_file(eci):
+    cells = eci.table_.scores.query("model == 'Kimi K3'")[["model", "benchmark", "score"]]
+    b = cells.assign(model="B", release_date="2026-11-01", open_weights=True)
+    a = cells.assign(model="A", release_date="2025-01-01", open_weights=False)
+    alone = place_new_models(eci, b, n_boot=50, seed=3).summary.set_index("model")
+    both = place_new_models(eci, pd.concat([a, b]), n_boot=50, seed=3).summary.set_index("model")
+    assert alone.loc["B", "months_behind"] == both.loc["B", "months_behind"]
+    assert both.loc["B", "frontier_reached_by"] != "A"

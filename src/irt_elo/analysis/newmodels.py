@@ -33,8 +33,9 @@ class Placed:
     """What :func:`place_new_models` returns.
 
     ``summary``: :attr:`irt_elo.fit.frozen.Scored.summary` plus ``months_behind`` (the closed frontier's lead, in
-    months, on the model's release day; NaN without a release date or a finite capability), ``months_low``,
-    ``months_high`` (its interval) and ``frontier_reached_by`` (the leader model that first reached its level).
+    months, on the model's release day, against the fit's models only; NaN without a release date or a finite
+    capability), ``months_low``, ``months_high`` (its interval), ``frontier_reached_by`` (the leader model that
+    first reached its level) and ``months_note`` (why there is no value).
     ``capabilities``: the fit's capabilities with the new models added (draws paired), the input of any gap
     question. ``scored``: the scoring itself.
     """
@@ -78,7 +79,7 @@ def _with_new_models(fz: FrozenScale, fitter: Fitter, scored: Scored) -> Capabil
 
 
 def place_new_models(fitter: Fitter, new: ScoreTable | pd.DataFrame, *, draws: Any = None, level: float = 0.90,
-                     seed: int = 0, replace: bool = False, lead: str = "closed", n_boot: int = 500) -> Placed:
+                     seed: int = 12345, replace: bool = False, lead: str = "closed", n_boot: int = 500) -> Placed:
     """Score new models on the fit's frozen scale and say how many months each trails the ``lead`` frontier.
 
     Parameters
@@ -113,14 +114,22 @@ def place_new_models(fitter: Fitter, new: ScoreTable | pd.DataFrame, *, draws: A
     caps = _with_new_models(fz, fitter, scored)
     rows = []
     for m, cap in zip(scored.summary["model"], scored.summary["capability"]):
-        rec = {"months_behind": np.nan, "months_low": np.nan, "months_high": np.nan, "frontier_reached_by": None}
+        rec = {"months_behind": np.nan, "months_low": np.nan, "months_high": np.nan, "frontier_reached_by": None,
+               "months_note": ""}
         date = caps.frame["release_date"].get(m, pd.NaT) if m in caps.frame.index else pd.NaT
-        if np.isfinite(cap) and pd.notna(date):
+        if not np.isfinite(cap):
+            rec["months_note"] = "no point value"
+        elif pd.isna(date):
+            rec["months_note"] = "no release_date"
+        else:
+            # The fit's models plus this one only: the other new models of the file are not its competitors.
+            others = [x for x in scored.summary["model"] if x != m and x not in fitter.capability_.index]
+            own = caps.subset(~caps.frame.index.isin(others))
             try:
-                r = model_lag(caps, m, lead, criterion="point", level=level,
-                              uncertainty="draws" if caps.draws is not None else "sigma", seed=seed)
-            except IrtEloError:  # e.g. no leader model released before it: nothing to trail
-                r = None
+                r = model_lag(own, m, lead, criterion="point", level=level,
+                              uncertainty="draws" if own.draws is not None else "sigma", seed=seed)
+            except IrtEloError as e:  # e.g. no leader model released before it: nothing to trail
+                r, rec["months_note"] = None, str(e)
             if r is not None:
                 rec.update(months_behind=r.gap_months, months_low=r.gap_months_low, months_high=r.gap_months_high,
                            frontier_reached_by=r.details.get("first_better"))
@@ -150,9 +159,7 @@ def frozen_vs_refit(fitter: Fitter, *, min_benchmarks: int = 5) -> pd.DataFrame:
     >>> bool(d["difference"].abs().max() < 0.05)
     True
     """
-    fz = FrozenScale.from_fitter(fitter, draws=None) if getattr(fitter, "bootstrap_", None) is None else \
-        FrozenScale.from_fitter(fitter)
-    fz = replace(fz, draws=None)  # points only: the check is about the central value
+    fz = replace(FrozenScale.from_fitter(fitter), draws=None)  # points only: the check is about the central value
     t = fitter.table_
     s = score_models(fz, t.scores[["model", "benchmark", "score"]], replace=True).summary.set_index("model")
     out = pd.DataFrame({"model": t.model_names, "n_benchmarks": t.benchmarks_per_model().to_numpy(),

@@ -79,8 +79,8 @@ def frozen_fit(args: argparse.Namespace) -> tuple[Any, Any, list[str]]:
             inputs.append(str(path))
             if is_release(path):
                 release_path = path
-            else:
-                table = read_table(path)
+            else:  # fractions or percentages, whichever the file holds (the input options are NEW's)
+                table = read_table(path, score_scale="auto")
                 own = True
         else:
             from irt_elo.data.vintages import resolve_vintage
@@ -103,10 +103,23 @@ def frozen_fit(args: argparse.Namespace) -> tuple[Any, Any, list[str]]:
 
             rel = read_release(release_path)
             table = rel.table
-            if rel.draws is not None and getattr(args, "bootstrap", None) is None:
-                draws = rel.draws
+            draws = rel.draws
     fitter = fitter_from_args(args, table, own_table=own).fit(table)
+    # Epoch's draws are draws of Epoch's own fit: they stand for this one only when it is that fit (the eci preset
+    # as it is, on the ECI scale) and they cover its models and benchmarks; otherwise the fit is bootstrapped.
+    if draws is not None and (getattr(args, "bootstrap", None) is not None or not _release_fit_as_is(args, fitter)
+                              or not set(fitter.table_.model_names) <= set(draws.capability.columns)
+                              or not set(fitter.table_.benchmark_names) <= set(draws.difficulty.columns)):
+        draws = None
     return fitter, draws, inputs
+
+
+def _release_fit_as_is(args: argparse.Namespace, fitter: Any) -> bool:
+    """Whether the options leave the eci preset as it is (no method, subset or scale option)."""
+    changed = [o for o in METHOD_OPTIONS if getattr(args, o, None) is not None]
+    return (one_preset(args) in (None, "eci") and fitter.name == "eci" and not changed
+            and not getattr(args, "benchmarks", None) and getattr(args, "precision", None) is None
+            and scale_from_args(args) is None)
 
 
 def read_new_models(args: argparse.Namespace) -> ScoreTable:

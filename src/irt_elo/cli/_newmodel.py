@@ -17,6 +17,7 @@ class Setup:
 
     fitter: Any
     frozen: Any
+    draws: Any  # Epoch's own draws of the release, or None (the fitter's bootstrap)
     new: Any  # ScoreTable or None
     inputs: list[str]
 
@@ -24,20 +25,25 @@ class Setup:
 def setup(args: argparse.Namespace, *, n_boot_default: int) -> Setup:
     """Read NEW (when given), fit ``--against`` and freeze it: Epoch's own draws when the release ships them, else
     ``--bootstrap`` draws (default ``n_boot_default``)."""
-    from irt_elo.cli._common import check_bootstrap, check_jobs, check_level, check_outputs, frozen_fit, read_new_models
+    from irt_elo.cli import _common as common
 
-    check_level(args.level)
-    check_jobs(args.jobs)
-    n_boot = check_bootstrap(n_boot_default if args.bootstrap is None else args.bootstrap)
+    common.check_level(args.level)
+    common.check_jobs(args.jobs)
+    n_boot = common.check_bootstrap(n_boot_default if args.bootstrap is None else args.bootstrap)
     if n_boot == 0:
         raise IrtEloError("--bootstrap 0: intervals need parameter draws; give at least 2")
+    if args.top < 0:
+        raise IrtEloError("--top must be 0 (all rows) or more")
+    width = getattr(args, "target_width", None)
+    if width is not None and not 0 < width < float("inf"):
+        raise IrtEloError(f"--target-width {width:g}: give a positive width in scale points")
     inputs = ([args.new] if getattr(args, "new", None) else []) + ([args.against] if args.against else [])
-    check_outputs(args.output, inputs=inputs)
-    new = read_new_models(args) if getattr(args, "new", None) else None
-    fitter, draws, _ = frozen_fit(args)
+    common.check_outputs(args.output, inputs=inputs)
+    new = common.read_new_models(args) if getattr(args, "new", None) else None
+    fitter, draws, _ = common.frozen_fit(args)
     if draws is None:
         fitter.bootstrap(n_boot, args.seed, args.level, n_jobs=args.jobs, scheduler=args.scheduler)
-    return Setup(fitter, fitter.freeze(draws), new, inputs)
+    return Setup(fitter, fitter.freeze(draws), draws, new, inputs)
 
 
 def model_scores(s: Setup, model: str | None, replace: bool) -> tuple[str, pd.DataFrame, bool]:

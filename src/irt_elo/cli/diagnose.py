@@ -111,7 +111,8 @@ def run(args: argparse.Namespace) -> int:
 def _meta(fitter: Any, args: argparse.Namespace, seed: int) -> dict[str, Any]:
     return {"data": fitter.table_.name, "preset": fitter.name, "model": fitter.model, "loss": fitter.loss,
             "ridge": fitter.ridge, "cv_folds": args.cv, "cv_seed": seed, "interval_level": args.level,
-            "predictive_check_bootstrap": opt.REFIT_BOOTSTRAP if args.bootstrap is None else args.bootstrap,
+            "predictive_check_bootstrap": (opt.REFIT_BOOTSTRAP if args.bootstrap is None else args.bootstrap)
+            if args.cv else None,
             "few_benchmarks": args.few_benchmarks,
             "saturated_share": args.saturated, "misfit": args.misfit}
 

@@ -38,7 +38,7 @@ def add_parser(sub: Any) -> None:
     w.add_argument("--target-width", type=float, metavar="POINTS",
                    help="interval width (scale points) to reach: how many of the ranked benchmarks it takes")
     opt.add_against(p)
-    opt.add_method(p)
+    opt.add_method(p, subset=False)  # the frozen fit keeps every benchmark; --benchmark names one
     opt.add_scale(p)
     opt.add_uncertainty(p, bootstrap="bootstrap draws of the fit (default: Epoch's own draws when --against is a "
                                      "release that ships them, else 500)", old_level_option=False)
@@ -63,6 +63,9 @@ def run(args: argparse.Namespace) -> int:
         write_frame(choice.ranking, args.output, meta=meta, key="ranking", inputs=s.inputs)
     if not args.quiet:
         print(report(choice, s.fitter, args.top))
+        unknown = sorted(set(cells["benchmark"]) - set(s.frozen.benchmarks))
+        if unknown:
+            print(f"ignored (not in the fit): {', '.join(unknown)}")
     return 0
 
 
@@ -70,9 +73,17 @@ def report(choice: Any, fitter: Any, top: int) -> str:
     from irt_elo.cli._common import format_table
 
     scale = fitter.scale_.name
-    now = "no usable benchmark yet" if choice.width_now == float("inf") else \
-        f"{choice.level:.0%} interval about {choice.width_now:.1f} {scale} points wide"
-    lines = [f"{choice.model} on the frozen {fitter.name} fit of {fitter.table_.name}: {choice.capability:.1f}, {now}"]
+    where = f"on the frozen {fitter.name} fit of {fitter.table_.name}"
+    if choice.status == "no known benchmark":
+        head = (f"{choice.model} {where}: no score on a benchmark of the fit yet; ranked for a model typical of the "
+                f"fit (mean capability {choice.capability:.1f})")
+    elif choice.status in ("ceiling", "floor"):
+        head = (f"{choice.model} {where}: its scores sit at the {choice.status} of every benchmark it ran, so it has "
+                f"no point value; the ranking weighs the capabilities those scores leave open")
+    else:
+        head = (f"{choice.model} {where}: {choice.capability:.1f}, {choice.level:.0%} interval about "
+                f"{choice.width_now:.1f} {scale} points wide (normal approximation)")
+    lines = [head]
     r = choice.ranking.rename(columns={"expected_score": "expected score", "width_after": "width after",
                                        "narrows_by": "narrows by"})
     lines.append(format_table(r[["benchmark", "information", "expected score", "width after", "narrows by"]]

@@ -36,7 +36,7 @@ def add_parser(sub: Any) -> None:
     opt.add_model(w, help="the model (in NEW, or in the fit); NEW with one model needs no --model")
     opt.add_benchmark(w, help="a benchmark to predict; repeat for several (default: every benchmark of the fit)")
     opt.add_against(p)
-    opt.add_method(p)
+    opt.add_method(p, subset=False)  # the frozen fit keeps every benchmark; --benchmark names one
     opt.add_scale(p)
     opt.add_uncertainty(p, bootstrap="bootstrap draws of the fit (default: Epoch's own draws when --against is a "
                                      "release that ships them, else 500)", old_level_option=False)

@@ -40,7 +40,7 @@ def add_parser(sub: Any) -> None:
                        epilog=EXAMPLES, formatter_class=opt.HelpFormatter)
     opt.add_new_models(p, required=True)
     opt.add_against(p)
-    opt.add_method(p)
+    opt.add_method(p, subset=False)  # the frozen fit keeps every benchmark; --benchmark names one
     opt.add_scale(p)
     opt.add_uncertainty(p, bootstrap="bootstrap draws of the fit for the benchmark-parameter uncertainty "
                                      "(default: Epoch's own draws when --against is a release that ships them, "
@@ -51,35 +51,17 @@ def add_parser(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from irt_elo.analysis.newmodels import place_new_models
-    from irt_elo.cli._common import (
-        check_bootstrap,
-        check_jobs,
-        check_level,
-        check_outputs,
-        frozen_fit,
-        read_new_models,
-        write_frame,
-    )
+    from irt_elo.cli._common import write_frame
+    from irt_elo.cli._newmodel import setup
 
-    check_level(args.level)
-    check_jobs(args.jobs)
-    n_boot = check_bootstrap(opt.DEFAULT_DRAWS if args.bootstrap is None else args.bootstrap)
-    if n_boot == 0:
-        from irt_elo.errors import IrtEloError
-
-        raise IrtEloError("--bootstrap 0: scoring needs parameter draws for its intervals; give at least 2")
-    inputs = [args.new] + ([args.against] if args.against else [])
-    check_outputs(args.output, inputs=inputs)
-    new = read_new_models(args)
-    fitter, draws, _ = frozen_fit(args)
-    if draws is None:
-        fitter.bootstrap(n_boot, args.seed, args.level, n_jobs=args.jobs, scheduler=args.scheduler)
-    placed = place_new_models(fitter, new, draws=draws, level=args.level, seed=args.seed, replace=args.replace)
-    meta = score_meta(fitter, placed, args)
+    s = setup(args, n_boot_default=opt.DEFAULT_DRAWS)
+    placed = place_new_models(s.fitter, s.new, draws=s.draws, level=args.level, seed=args.seed,
+                              replace=args.replace)
+    meta = score_meta(s.fitter, placed, args)
     if args.output:
-        write_frame(placed.summary, args.output, meta=meta, key="models", inputs=inputs)
+        write_frame(placed.summary, args.output, meta=meta, key="models", inputs=s.inputs)
     if not args.quiet:
-        print(report(fitter, placed, args.top))
+        print(report(s.fitter, placed, args.top))
     return 0
 
 
@@ -117,7 +99,8 @@ def report(fitter: Any, placed: Any, top: int) -> str:
         f"months behind {placed.lead}": [value_interval(v, lo, hi) for v, lo, hi in
                                          zip(s["months_behind"], s["months_low"], s["months_high"])],
         "frontier reached by": s["frontier_reached_by"].fillna(""),
-        "note": s["note"],
+        "note": [n if not m else f"{n}; months: {m}" if n else f"months: {m}" for n, m in
+                 zip(s["note"], s["months_note"])],
     })
     lines.append(format_table(rows.head(top or len(rows)), max_width=70))
     if top and len(rows) > top:

@@ -540,7 +540,7 @@ class Fitter(RankedModelMixin, OptionsMixin):
 
     # -- use ------------------------------------------------------------------------------------------------------
     def predict(self, models: Sequence[str] | None = None, benchmarks: Sequence[str] | None = None, *,
-                interval: float | None = None, seed: int = 0, n_boot: int = 500) -> pd.DataFrame:
+                interval: float | None = None, seed: int = 12345, n_boot: int = 500) -> pd.DataFrame:
         """Predicted scores (fractions).
 
         Without ``interval``: the expected score of every requested model × benchmark, as a models × benchmarks
@@ -583,7 +583,7 @@ class Fitter(RankedModelMixin, OptionsMixin):
             self.bootstrap(n_boot=n_boot, seed=seed)
         return FrozenScale.from_fitter(self, draws)
 
-    def score(self, new: ScoreTable | pd.DataFrame, *, draws: Any = None, level: float = 0.90, seed: int = 0,
+    def score(self, new: ScoreTable | pd.DataFrame, *, draws: Any = None, level: float = 0.90, seed: int = 12345,
               replace: bool = False, n_boot: int = 500) -> Any:
         """Place new models on this fit's frozen scale: no benchmark parameter and no other model moves.
 
@@ -610,7 +610,7 @@ class Fitter(RankedModelMixin, OptionsMixin):
                             replace=replace)
 
     def next_benchmark(self, model: str, scores: pd.DataFrame | None = None, *, level: float = 0.90,
-                       target_width: float | None = None, n_boot: int = 500, seed: int = 0) -> Any:
+                       target_width: float | None = None, n_boot: int = 500, seed: int = 12345) -> Any:
         """Which benchmark ``model`` should run next: the ones it has not run, ranked by how much each would narrow
         its capability interval, and how many it takes to reach ``target_width``
         (:func:`irt_elo.fit.frozen.next_benchmarks`). ``scores``: the model's scores when it is not in this fit
@@ -623,6 +623,9 @@ class Fitter(RankedModelMixin, OptionsMixin):
                 raise IrtEloError(f"model {model!r} is not in this fit{did_you_mean(model, self.table_.model_names)}; "
                                   "pass its scores (scores=...) to place it first")
             scores = self.table_.scores[self.table_.scores["model"] == model]
+        if "model" in scores and not (scores["model"] == model).any():
+            raise IrtEloError(f"the scores given hold no rows of model {model!r} (models: "
+                              f"{', '.join(map(str, pd.unique(scores['model'])[:3]))})")
         scores = scores.assign(model=model) if "model" not in scores else scores[scores["model"] == model]
         return next_benchmarks(self.freeze(n_boot=n_boot, seed=seed), scores, level=level,
                                target_width=target_width)

@@ -154,6 +154,9 @@ class FrozenScale:
         fitter's own ``bootstrap_`` when it has one.
         """
         fitter._check_fitted()
+        if getattr(fitter, "link", "sigmoid") != "sigmoid":
+            raise IrtEloError(f"a fit with the {fitter.link} link cannot be frozen: scoring, prediction and the next "
+                              "benchmark assume the sigmoid link")
         t, prob = fitter.table_, fitter.problem_
         names = t.benchmark_names
         raw_theta = prob.layout.unpack(fitter.x_)[0]
@@ -217,8 +220,9 @@ def _draw_frames(draws: Any, benchmarks: pd.Index, models: pd.Index) -> dict[str
         if not isinstance(d, pd.DataFrame):
             raise IrtEloError(f"parameter draws need a '{what}' table (draws x names); got {type(draws).__name__}")
         missing = [n for n in names if n not in d.columns]
-        if missing and what != "capability":
-            raise IrtEloError(f"the parameter draws have no {what} for {len(missing)} fitted benchmark(s), e.g. "
+        if missing:
+            kind = "model" if what == "capability" else "benchmark"
+            raise IrtEloError(f"the parameter draws have no {what} for {len(missing)} fitted {kind}(s), e.g. "
                               f"{missing[0]!r}; use draws of this fit (e.g. its bootstrap)")
         out[what] = d.reindex(columns=names).astype(float).reset_index(drop=True)
     if len({len(v) for v in out.values()}) != 1:
@@ -497,8 +501,10 @@ def predict_cells(frozen: FrozenScale, cells: pd.DataFrame, *, capability_draws:
     mu0 = expit(fz.slope.to_numpy()[bi] * (c0 - fz.difficulty.to_numpy()[bi]))
     cd = cdraws.reindex(columns=models).to_numpy(dtype=float)
     mud = expit(fz.draws["slope"].to_numpy()[:, bi] * (cd - fz.draws["difficulty"].to_numpy()[:, bi]))
-    rng = np.random.default_rng(seed)
-    sim = np.clip(mud + fz.residuals.sd(benches, mud) * rng.standard_normal(mud.shape), 0.0, 1.0)
+    # One random stream per cell (seed, model, benchmark): a cell's interval does not depend on what else is asked.
+    noise = np.stack([model_rng(seed, f"{m}\x1f{b}").standard_normal(len(mud)) for m, b in zip(models, benches)],
+                     axis=1) if len(models) else np.zeros(mud.shape)
+    sim = np.clip(mud + fz.residuals.sd(benches, mud) * noise, 0.0, 1.0)
     q = np.nanpercentile(sim, [50.0 * (1.0 - level), 50.0 * (1.0 + level)], axis=0)
     out = pd.DataFrame({"model": models, "benchmark": benches, "predicted": mu0, "pi_low": q[0], "pi_high": q[1]})
     if "score" in cells:
@@ -591,12 +597,15 @@ class NextChoice:
     """What :func:`next_benchmarks` returns.
 
     ``ranking``: the benchmarks the model has not run, most useful first: ``benchmark``, ``information``
-    (:func:`information` averaged over what its scores so far leave uncertain; the ranking key), ``information_at_estimate``, ``expected_score``,
+    (:func:`information` averaged over what its scores so far leave uncertain; the ranking key),
+    ``information_at_estimate``, ``expected_score``,
     ``width_after`` (predicted interval width with that one added) and ``narrows_by``. ``path``: the shortest way
     to a narrow interval, adding each time the benchmark that leaves the narrowest predicted interval: ``n_added``,
     ``benchmark``, ``width`` (predicted). ``width_now``: the predicted width today (inf without a usable
     benchmark). ``needed``: how many benchmarks along the path reach ``target_width`` (None when no target is given
-    or the path does not reach it).
+    or the path does not reach it). ``status``: as in :func:`score_models`; with 'ceiling' or 'floor' the
+    ``capability`` is only where the fit's clip puts the model (no estimate), with 'no known benchmark' the prior
+    mean. Widths are normal approximations (``2 z sd``); :func:`score_models` gives percentile intervals.
     """
 
     model: str
@@ -607,6 +616,7 @@ class NextChoice:
     target_width: float | None
     needed: int | None
     level: float
+    status: str = "ok"  # as in score_models: 'ok', 'ceiling', 'floor' or 'no known benchmark'
 
 
 GRID = 401  # capability grid of the posterior weights
@@ -658,8 +668,13 @@ def next_benchmarks(frozen: FrozenScale, model_scores: pd.DataFrame, *, level: f
     pos = fz.benchmarks.get_indexer(ran["benchmark"]).astype(np.intp)
     y = fz.clipped(ran["score"].to_numpy(dtype=float))
     model = str(model_scores["model"].iloc[0]) if "model" in model_scores and len(model_scores) else "new model"
+    if "model" in model_scores and len(model_scores) and model_scores["model"].nunique() > 1:
+        raise IrtEloError(f"next_benchmarks: the scores hold {model_scores['model'].nunique()} models; give one")
     grid = np.linspace(*fz.bounds, GRID)
     w = posterior_weights(fz, ran, grid)
+    edge = fz.clip if fz.clip > 0 else 0.0
+    status = "no known benchmark" if pos.size == 0 else "ceiling" if (y >= 1 - edge - 1e-12).all() else \
+        "floor" if (y <= edge + 1e-12).all() else "ok"
     if pos.size:
         c = float(_place_rows(fz, y[None], pos[None], np.ones((1, pos.size), bool),
                               fz.difficulty.to_numpy()[pos][None], fz.slope.to_numpy()[pos][None]).value[0])
@@ -702,7 +717,7 @@ def next_benchmarks(frozen: FrozenScale, model_scores: pd.DataFrame, *, level: f
         if needed is None and target_width is not None and trial[b] <= target_width:
             needed = k
     return NextChoice(model, c, now, ranking, pd.DataFrame(path, columns=["n_added", "benchmark", "width"]),
-                      target_width, needed, level)
+                      target_width, needed, level, status)
 
 
 def choose_next(frozen: FrozenScale, model_scores: pd.DataFrame, candidates: list[str]) -> str:
