@@ -37,11 +37,7 @@ def add_parser(sub: Any) -> None:
     opt.add_model(w, help="the model (in NEW, or in the fit); NEW with one model needs no --model")
     w.add_argument("--target-width", type=float, metavar="POINTS",
                    help="interval width (scale points) to reach: how many of the ranked benchmarks it takes")
-    opt.add_against(p)
-    opt.add_method(p, subset=False)  # the frozen fit keeps every benchmark; --benchmark names one
-    opt.add_scale(p)
-    opt.add_uncertainty(p, bootstrap="bootstrap draws of the fit (default: Epoch's own draws when --against is a "
-                                     "release that ships them, else 500)", old_level_option=False)
+    opt.add_frozen_fit(p)
     opt.add_output(p, output="write the ranking (.csv, or .json with the path)", top=True)
     p.set_defaults(run=run)
 

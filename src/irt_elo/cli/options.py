@@ -277,6 +277,17 @@ def add_against(p: argparse.ArgumentParser) -> Any:
     return g
 
 
+def add_frozen_fit(p: argparse.ArgumentParser) -> None:
+    """What ``score``, ``predict`` and ``next`` share after their own options: ``--against``/``--replace``, the
+    method and scale of the fit (every benchmark kept: no ``--benchmarks``), and its draws."""
+    add_against(p)
+    add_method(p, subset=False)
+    add_scale(p)
+    add_uncertainty(p, bootstrap="bootstrap draws of the fit for the benchmark-parameter uncertainty (default: "
+                                 "Epoch's own draws when --against is a release used with its eci preset as it is, "
+                                 "else 500)", old_level_option=False)
+
+
 def add_new_models(p: argparse.ArgumentParser, *, required: bool) -> None:
     """NEW: the new models' scores (read with the input options)."""
     p.add_argument("new", nargs=None if required else "?", metavar="NEW",
@@ -301,7 +312,7 @@ def add_figure_output(p: argparse.ArgumentParser, default: str) -> None:
 
 __all__ = ["seed", "HelpFormatter", "Deprecated", "add_data", "add_preset", "add_method", "add_scale",
            "add_uncertainty", "add_seed", "add_workers", "add_model", "DataLevel", "add_data_level", "add_estimation",
-           "add_output", "add_quiet", "add_fetch", "add_figure_output", "add_against", "add_new_models",
+           "add_output", "add_quiet", "add_fetch", "add_figure_output", "add_against", "add_new_models", "add_frozen_fit",
            "add_benchmark",
            "add_score_reading", "DEFAULT_SEED", "DEFAULT_LEVEL",
            "DEFAULT_JOBS", "DEFAULT_TOP", "DEFAULT_DRAWS", "REFIT_BOOTSTRAP", "FORMS", "LOSSES", "SCALES",

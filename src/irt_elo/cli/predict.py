@@ -35,11 +35,7 @@ def add_parser(sub: Any) -> None:
     w = p.add_argument_group("what")
     opt.add_model(w, help="the model (in NEW, or in the fit); NEW with one model needs no --model")
     opt.add_benchmark(w, help="a benchmark to predict; repeat for several (default: every benchmark of the fit)")
-    opt.add_against(p)
-    opt.add_method(p, subset=False)  # the frozen fit keeps every benchmark; --benchmark names one
-    opt.add_scale(p)
-    opt.add_uncertainty(p, bootstrap="bootstrap draws of the fit (default: Epoch's own draws when --against is a "
-                                     "release that ships them, else 500)", old_level_option=False)
+    opt.add_frozen_fit(p)
     opt.add_output(p, output="write one row per benchmark (.csv or .json)", top=True)
     p.set_defaults(run=run)
 

@@ -39,12 +39,7 @@ def add_parser(sub: Any) -> None:
                                    "preset's scale with an interval, and the months each trails the closed frontier.",
                        epilog=EXAMPLES, formatter_class=opt.HelpFormatter)
     opt.add_new_models(p, required=True)
-    opt.add_against(p)
-    opt.add_method(p, subset=False)  # the frozen fit keeps every benchmark; --benchmark names one
-    opt.add_scale(p)
-    opt.add_uncertainty(p, bootstrap="bootstrap draws of the fit for the benchmark-parameter uncertainty "
-                                     "(default: Epoch's own draws when --against is a release that ships them, "
-                                     "else 500)", workers=True, old_level_option=False)
+    opt.add_frozen_fit(p)
     opt.add_output(p, output="write one row per new model (.csv or .json)", top=True)
     p.set_defaults(run=run)
 
