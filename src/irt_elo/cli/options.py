@@ -312,7 +312,8 @@ def add_figure_output(p: argparse.ArgumentParser, default: str) -> None:
 
 __all__ = ["seed", "HelpFormatter", "Deprecated", "add_data", "add_preset", "add_method", "add_scale",
            "add_uncertainty", "add_seed", "add_workers", "add_model", "DataLevel", "add_data_level", "add_estimation",
-           "add_output", "add_quiet", "add_fetch", "add_figure_output", "add_against", "add_new_models", "add_frozen_fit",
+           "add_output", "add_quiet", "add_fetch", "add_figure_output", "add_against", "add_new_models",
+           "add_frozen_fit",
            "add_benchmark",
            "add_score_reading", "DEFAULT_SEED", "DEFAULT_LEVEL",
            "DEFAULT_JOBS", "DEFAULT_TOP", "DEFAULT_DRAWS", "REFIT_BOOTSTRAP", "FORMS", "LOSSES", "SCALES",
