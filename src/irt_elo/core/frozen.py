@@ -64,9 +64,13 @@ def _rows(a: np.ndarray | float, shape: tuple[int, int]) -> np.ndarray:
     return np.broadcast_to(np.asarray(a, dtype=float), shape)
 
 
-def _take(a: np.ndarray | float | None, shape: tuple[int, int], rows: np.ndarray, k: int) -> np.ndarray | None:
-    """The first ``k`` cells of ``rows`` of an array broadcast to ``shape`` (None stays None)."""
-    return None if a is None else np.asarray(_rows(a, shape))[rows, :k]
+def _take(a: np.ndarray | float | None, shape: tuple[int, int], rows: np.ndarray | None, k: int
+          ) -> np.ndarray | None:
+    """The first ``k`` cells of ``rows`` (None: every row) of an array broadcast to ``shape`` (None stays None)."""
+    if a is None:
+        return None
+    full = _rows(a, shape)
+    return full[:, :k] if rows is None else full[rows, :k]
 
 
 def place(y: np.ndarray, weight: np.ndarray, slope: np.ndarray, difficulty: np.ndarray, *,
@@ -135,8 +139,9 @@ def place(y: np.ndarray, weight: np.ndarray, slope: np.ndarray, difficulty: np.n
     starts = None if start is None else np.broadcast_to(np.asarray(start, dtype=float), shape[:1])
     for k in np.unique(n_cells[n_cells > 0]):  # one group per cell count: no work on padding
         rows = np.flatnonzero(n_cells == k)
-        args = (*(_take(a, shape, rows, k) for a in (y, w, slope, difficulty)), loss, _take(phi, shape, rows, k),
-                ridge, centre)
+        every = rows.size == shape[0]  # one group (callers often group by cell count): no copies
+        args = (*(_take(a, shape, None if every else rows, k) for a in (y, w, slope, difficulty)), loss,
+                _take(phi, shape, None if every else rows, k), ridge, centre)
         st = None if starts is None else starts[rows]
         if steps is not None and st is not None:
             c, ok, it = _k_steps(args, lo, hi, st, steps, max_iter, tol, finish)
@@ -194,14 +199,20 @@ def _k_steps(args: tuple, lo: float, hi: float, start: np.ndarray, steps: int, m
     ok = np.zeros(c.size, dtype=bool)
     bad = ~np.isfinite(c)
     prev = np.full(c.size, np.inf)
-    act = np.flatnonzero(~bad)
+    act = np.flatnonzero(~bad)  # the rows the cell arrays hold
     if act.size < c.size:
         y, w, s, d = y[act], w[act], s[act], d[act]
         phi = None if phi is None else phi[act]
+    live = np.ones(act.size, dtype=bool)  # which of those are still moving
     it = 0
     for it in range(1, steps + 1):  # noqa: B007 - the count is reported
-        if act.size == 0:
+        if not live.any():
             break
+        if live.mean() < 0.5:  # gather the moving rows once most have stopped; before that, masking is cheaper
+            keep = np.flatnonzero(live)
+            y, w, s, d, act = y[keep], w[keep], s[keep], d[keep], act[keep]
+            phi = None if phi is None else phi[keep]
+            live = np.ones(act.size, dtype=bool)
         ca = c[act]
         g, h = (_ls_newton_sums if loss == "least_squares" else _newton_sums)(ca, y, w, s, d, loss, phi)
         h += ridge
@@ -209,22 +220,19 @@ def _k_steps(args: tuple, lo: float, hi: float, start: np.ndarray, steps: int, m
         new = ca + step
         size = np.abs(step)
         pa = prev[act]
-        off = ~(h > 0) | (new <= lo) | (new >= hi) | ~np.isfinite(new) | (size > pa)
-        c[act] = np.where(off, ca, new)
-        prev[act] = size
+        off = live & (~(h > 0) | (new <= lo) | (new >= hi) | ~np.isfinite(new) | (size > pa))
+        upd = live & ~off
+        c[act] = np.where(upd, new, ca)
+        prev[act] = np.where(live, size, pa)
         bad[act[off]] = True
         # Newton converges quadratically: once the steps shrink like e_(k+1) = C e_k^2 (C read off the last two
         # steps, the next one predicted below the tolerance), this point is as good as the next one.
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             predicted = np.where(np.isfinite(pa) & (size < 0.1 * pa), size * size * size / (pa * pa), np.inf)
-        done = ~off & (np.minimum(size, predicted) <= tol * (1.0 + np.abs(new)))
+        done = upd & (np.minimum(size, predicted) <= tol * (1.0 + np.abs(new)))
         ok[act[done]] = True
-        moving = ~off & ~done
-        if not moving.all():  # carry on with the rows still moving
-            y, w, s, d = y[moving], w[moving], s[moving], d[moving]
-            phi = None if phi is None else phi[moving]
-            act = act[moving]
-    bad[act] = True  # still moving after the plain steps
+        live &= ~off & ~done
+    bad[act[live]] = True  # still moving after the plain steps
     if bad.any() and not finish:
         c[bad] = np.nan
     elif bad.any():
