@@ -47,6 +47,7 @@ _NAMES = {
     "decompose": "irt_elo.analysis.compare", "diagnose": "irt_elo.analysis.diagnostics",
     "cross_validate": "irt_elo.analysis.diagnostics", "predictive_check": "irt_elo.analysis.diagnostics",
     "place_new_models": "irt_elo.analysis.newmodels", "next_benchmark_simulation": "irt_elo.analysis.newmodels",
+    "check_claims": "irt_elo.analysis.claims",
     # errors and version (package metadata is read only when asked)
     "IrtEloError": "irt_elo.errors", "__version__": "irt_elo._version",
 }

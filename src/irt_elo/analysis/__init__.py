@@ -17,6 +17,7 @@ _NAMES = {
     "predictive_check": "irt_elo.analysis.diagnostics", "place_new_models": "irt_elo.analysis.newmodels",
     "frozen_vs_refit": "irt_elo.analysis.newmodels", "later_release_check": "irt_elo.analysis.newmodels",
     "next_benchmark_simulation": "irt_elo.analysis.newmodels",
+    "check_claims": "irt_elo.analysis.claims", "ClaimsResult": "irt_elo.analysis.claims",
 }
 __getattr__, __dir__ = attach(__name__, _NAMES)
 __all__ = list(_NAMES)

@@ -20,6 +20,11 @@ closed weights by default; countries or organisations via ``by=``):
 :func:`model_lag` answers CAISI's question about one named model: how long before its release the leading group
 first reached its level.
 
+:func:`gap_trend` asks whether a gap is widening: the least-squares slope of the gap series over calendar time
+(months and points per year) with a percentile interval over the same capability draws, and a verdict ('widening',
+'narrowing', 'no detectable trend' at the level). :func:`gap_range` gives the smallest and largest per-day gap in a
+window ("between 3 and 7 months since DeepSeek R1"). :func:`gap` fills both in (``GapResult.trend``/``range``).
+
 The catch-up criterion is explicit (``criterion=``): ``'two-sided'`` (not significantly different at a two-sided
 ``alpha``, Epoch/IAPS), ``'one-sided'`` (not significantly better at a one-sided ``alpha``) or ``'point'`` (the point
 estimate actually reached). Significance uses paired bootstrap draws when the table has them, otherwise a z-test on
@@ -37,7 +42,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any, Literal, NamedTuple
 
 import numpy as np
@@ -95,6 +100,11 @@ class GapResult:
     ``gap_months_low``/``high`` and ``gap_points_low``/``high`` are sampling intervals at ``level`` (see
     ``interval``); ``spread_*`` are the percentiles of the per-day / per-level values (what Epoch's Oct-2025 insight
     reports as its "90% CI").
+
+    For :func:`gap` results, ``trend`` is :func:`gap_trend` of the series (is the gap widening?), ``range`` is
+    :func:`gap_range` over the window (smallest and largest per-day gap) and ``draws`` holds the series on each
+    capability draw that the trend's interval comes from. All three are None for :func:`model_lag`, whose answer
+    is one number at one date, not a series over time.
     """
 
     method: str
@@ -124,6 +134,9 @@ class GapResult:
     spread_points_high: float = float("nan")
     levels: pd.DataFrame | None = None
     frontiers: dict[str, pd.DataFrame] = field(default_factory=dict)
+    trend: GapTrend | None = None
+    range: GapRange | None = None
+    draws: GapDraws | None = field(default=None, repr=False, compare=False)
 
     @property
     def criterion_text(self) -> str:
@@ -152,7 +165,86 @@ class GapResult:
             out["levels"] = records(self.levels)
         if self.frontiers:
             out["frontiers"] = {k: records(v) for k, v in self.frontiers.items()}
+        out["trend"] = self.trend.to_dict() if self.trend is not None else None
+        out["range"] = self.range.to_dict() if self.range is not None else None
         return jsonable(out)
+
+
+VERDICTS = ("widening", "narrowing", "no detectable trend")
+
+
+@dataclass(frozen=True, eq=False)  # eq=False: array fields make a field-wise == ambiguous
+class GapDraws:
+    """The gap series of a :class:`GapResult` re-computed on each capability draw (what :func:`gap_trend` fits).
+
+    Rows are draws, columns points of the series; NaN pads rows of unequal length. ``months_t``/``points_t`` hold the
+    day numbers (days since 1970-01-01) of each value: one row shared by all draws for the per-day series, one row
+    per draw for 'epoch-2025', whose levels (dated by the leader's first model at the level) and vertical-gap days
+    move with each draw.
+    """
+
+    months_t: np.ndarray
+    months: np.ndarray  # horizontal gap in months
+    points_t: np.ndarray
+    points: np.ndarray  # vertical gap in points
+    text: str  # where the draws came from
+
+
+@dataclass(frozen=True)
+class GapTrend:
+    """Is the gap widening? The least-squares slope of the gap over calendar time, with a percentile interval.
+
+    ``months_per_year`` is months of gap gained per year of calendar time (negative: narrowing), ``points_per_year``
+    the same for the vertical gap. The interval (``*_low``/``*_high`` at ``level``) is the spread of the slope over
+    the capability draws, each draw's whole gap series re-computed: it carries the uncertainty of the capability
+    estimates, not the chance timing of releases (the sawtooth of a per-day gap). ``verdict`` is 'widening' when the
+    months interval lies above 0, 'narrowing' when below, else 'no detectable trend' (at ``level``). ``basis`` says
+    which series the line is fitted to, ``n_points`` how many values, ``start``/``end`` their first and last date.
+    """
+
+    months_per_year: float
+    months_per_year_low: float
+    months_per_year_high: float
+    points_per_year: float
+    points_per_year_low: float
+    points_per_year_high: float
+    verdict: str
+    level: float
+    basis: str
+    n_points: int
+    start: pd.Timestamp | None
+    end: pd.Timestamp | None
+    interval: str = ""
+
+    @property
+    def verdict_text(self) -> str:
+        """The verdict with its level, e.g. 'no detectable trend at 90%'."""
+        return f"{self.verdict} at {self.level:.0%}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict of the fields, plus ``verdict_text``."""
+        return jsonable({**asdict(self), "verdict_text": self.verdict_text})
+
+
+@dataclass(frozen=True)
+class GapRange:
+    """The smallest and largest per-day gap in a window (e.g. "between 3 and 7 months since DeepSeek R1").
+
+    For 'epoch-2025' results the months are per capability level, dated by the leader's first model at the level;
+    ``n_days`` counts the days of the vertical-gap series in the window.
+    """
+
+    months_min: float
+    months_max: float
+    points_min: float
+    points_max: float
+    start: pd.Timestamp | None
+    end: pd.Timestamp | None
+    n_days: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict of the fields."""
+        return jsonable(asdict(self))
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -521,7 +613,7 @@ def gap(caps: Capabilities, method: Method = "epoch-2026", start: Any = None, en
                            uncertainty=uncertainty)
     q = _percentiles(level)
     spread_m, spread_p = _pct(est.months, q), _pct(est.points, q)  # what Epoch's Oct-2025 insight calls a CI
-    return GapResult(
+    res = GapResult(
         method=method, window=(s.start, s.end), data=s.caps.source, gap_months=_nanmean(est.months),
         gap_months_low=iv.months[0], gap_months_high=iv.months[1], gap_points=_nanmean(est.points),
         gap_points_low=iv.points[0], gap_points_high=iv.points[1], series=series, details=details,
@@ -529,7 +621,9 @@ def gap(caps: Capabilities, method: Method = "epoch-2026", start: Any = None, en
         uncertainty=est.significance, days_per_month=days_per_month, scale=s.caps.scale,
         spread_months_low=spread_m[0], spread_months_high=spread_m[1], spread_points_low=spread_p[0],
         spread_points_high=spread_p[1], levels=levels_df,
-        frontiers={"lead": _group_frontier(s.caps, s.L), "trail": _group_frontier(s.caps, s.T)})
+        frontiers={"lead": _group_frontier(s.caps, s.L), "trail": _group_frontier(s.caps, s.T)}, draws=iv.draws)
+    res.trend, res.range = _or_none(gap_trend, res), _or_none(gap_range, res)
+    return res
 
 
 def model_lag(caps: Capabilities, model: str, lead: str = "closed", *, criterion: Criterion = "point",
@@ -620,6 +714,188 @@ def criterion_table(caps: Capabilities, method: Method = "epoch-2026", **kwargs:
     return pd.DataFrame(rows)
 
 
+def gap_trend(result: GapResult, start: Any = None, end: Any = None, level: float | None = None) -> GapTrend:
+    """Is the gap widening? The least-squares slope of ``result``'s gap series over time, with an interval.
+
+    The line is fitted to the gap on each day of the window ('epoch-2026', 'caisi') or, for 'epoch-2025', the
+    horizontal gap at each capability level dated by the leader's first model at that level (and the vertical gap
+    on each day). The time axis matters: a lag that grows ``r`` days per day of the trailer's releases grows
+    ``r / (1 - r)`` days per day of the leader's, so 'epoch-2025' reads a steeper slope than the per-day methods.
+
+    The interval is the percentile interval at ``level`` of the slopes fitted to the same series re-computed on
+    each capability draw (the draws behind ``result``'s own interval, so the same seed gives the same numbers). It
+    says how sure the slope is given the capability estimates; it does not model the timing of releases, which
+    makes a per-day gap a sawtooth: a short window's slope can follow one release.
+
+    Parameters
+    ----------
+    result : GapResult
+        From :func:`gap` (not :func:`model_lag`, which has no series over time).
+    start, end : date-like, optional
+        Fit only the values dated inside this sub-window (default: all of ``result``'s series).
+    level : float, optional
+        Interval level (default ``result.level``).
+
+    Returns
+    -------
+    GapTrend
+
+    Examples
+    --------
+    >>> from irt_elo.datasets import load_epoch_eci_scores
+    >>> caps = Capabilities.from_scores(load_epoch_eci_scores(), source="epoch_eci_2026-08-11")
+    >>> t = gap_trend(gap(caps, "epoch-2026", n_draws=50))
+    >>> t.verdict in VERDICTS, t.n_points, t.start.strftime("%Y-%m-%d")
+    (True, 148, '2026-01-01')
+    """
+    level = result.level if level is None else float(level)
+    if not 0.0 < level < 1.0:
+        raise IrtEloError(f"level {level!r} must lie strictly between 0 and 1 (e.g. 0.90)")
+    tm, ym, tp, yp = _central_series(result)
+    lo, hi = _window_days(start, end)
+    tm, tp = _masked(tm, lo, hi), _masked(tp, lo, hi)
+    ok = np.isfinite(tm) & np.isfinite(ym)
+    if ok.sum() < 2:
+        raise IrtEloError(f"fewer than two gap values between {format_date(_ts_or_none(lo)) or 'the start'} and "
+                          f"{format_date(_ts_or_none(hi)) or 'the end'}: no trend to fit; widen the window")
+    per_year = 365.25
+    m_slope = float(_ols_slopes(tm, ym)) * per_year
+    p_slope = float(_ols_slopes(tp, yp)) * per_year
+    q = _percentiles(level)
+    m_iv = p_iv = (float("nan"), float("nan"))
+    text = "no interval: the table has no intervals or draws"
+    if result.draws is not None:
+        d = result.draws
+        m_iv = _pct(_ols_slopes(_masked(d.months_t, lo, hi), d.months) * per_year, q)
+        p_iv = _pct(_ols_slopes(_masked(d.points_t, lo, hi), d.points) * per_year, q)
+        text = f"{level:.0%} percentile interval of the slope over {d.text}; the gap series re-computed on each draw"
+    t0, t1 = int(tm[ok].min()), int(tm[ok].max())
+    return GapTrend(months_per_year=m_slope, months_per_year_low=m_iv[0], months_per_year_high=m_iv[1],
+                    points_per_year=p_slope, points_per_year_low=p_iv[0], points_per_year_high=p_iv[1],
+                    verdict=_verdict(*m_iv), level=level, basis=_trend_basis(result, tm[ok], tp, yp),
+                    n_points=int(ok.sum()), start=_ts(t0), end=_ts(t1), interval=text)
+
+
+def gap_range(result: GapResult, start: Any = None, end: Any = None) -> GapRange:
+    """The smallest and largest gap of ``result``'s per-day series inside a window (default: the whole series).
+
+    For claims such as "the gap roughly stays between 3 and 7 months since DeepSeek R1": run :func:`gap` over the
+    period and read the range, or pass a sub-window here.
+
+    Examples
+    --------
+    >>> from irt_elo.datasets import load_epoch_eci_scores
+    >>> caps = Capabilities.from_scores(load_epoch_eci_scores(), source="epoch_eci_2026-08-11")
+    >>> r = gap(caps, "epoch-2026", n_draws=20)
+    >>> g = gap_range(r, "2026-02-01", "2026-02-28")
+    >>> g.n_days, g.months_min <= g.months_max
+    (28, True)
+    """
+    tm, ym, tp, yp = _central_series(result)
+    lo, hi = _window_days(start, end)
+    tm, tp = _masked(tm, lo, hi), _masked(tp, lo, hi)
+    m = ym[np.isfinite(tm) & np.isfinite(ym)]
+    okp = np.isfinite(tp) & np.isfinite(yp)
+    if len(m) == 0 or not okp.any():
+        raise IrtEloError(f"no gap values between {format_date(_ts_or_none(lo)) or 'the start'} and "
+                          f"{format_date(_ts_or_none(hi)) or 'the end'} in this result (window "
+                          f"{format_date(result.window[0])}..{format_date(result.window[1])})")
+    return GapRange(months_min=float(m.min()), months_max=float(m.max()), points_min=float(yp[okp].min()),
+                    points_max=float(yp[okp].max()), start=_ts(int(tp[okp].min())), end=_ts(int(tp[okp].max())),
+                    n_days=int(okp.sum()))
+
+
+def _or_none(fn: Any, result: GapResult) -> Any:
+    """``fn(result)`` (:func:`gap_trend` or :func:`gap_range`), None when the series is too short for it."""
+    try:
+        return fn(result)
+    except IrtEloError:
+        return None
+
+
+def _central_series(result: GapResult) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(days, months, days, points) of a gap result's central series, days as float day numbers."""
+    ser = result.series
+    if result.method == "model-lag" or not {"date", "gap_points"} <= set(ser.columns):
+        raise IrtEloError(f"a {result.method} result has no gap series over time; use gap() with a method "
+                          f"({', '.join(METHODS)})")
+    tp = day_numbers(ser["date"]).astype(float)
+    yp = ser["gap_points"].to_numpy(float)
+    if result.levels is not None:  # epoch-2025: horizontal gaps per level, dated by the leader's model
+        return (day_numbers(result.levels["lead_date"]).astype(float), result.levels["gap_months"].to_numpy(float),
+                tp, yp)
+    return tp, ser["gap_months"].to_numpy(float), tp, yp
+
+
+def _trend_basis(result: GapResult, tm: np.ndarray, tp: np.ndarray, yp: np.ndarray) -> str:
+    """What series a trend was fitted to, in words."""
+    ok = np.isfinite(tp) & np.isfinite(yp)
+    days = f"{format_date(_ts(int(tp[ok].min())))}..{format_date(_ts(int(tp[ok].max())))}" if ok.any() else "none"
+    span = f"{format_date(_ts(int(tm.min())))}..{format_date(_ts(int(tm.max())))}"
+    if result.levels is not None:
+        return (f"the horizontal gap at each of {len(tm)} capability levels, dated by the leader's first model at "
+                f"the level ({span}); the vertical gap on each day {days}")
+    if result.method == "caisi":
+        return f"the gap between the groups' trend lines on each day {span} ({len(tm)} days)"
+    return f"the gap on each day {span} ({len(tm)} days)"
+
+
+def _ols_slopes(t: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Least-squares slope of ``y`` on ``t`` along the last axis (rows broadcast), ignoring NaN pairs.
+
+    NaN where a row has fewer than two distinct ``t``.
+
+    Examples
+    --------
+    >>> _ols_slopes(np.array([[0.0, 1.0, 2.0, np.nan]]), np.array([[1.0, 3.0, 5.0, 9.0], [0.0, 0.0, 0.0, 0.0]]))
+    array([2., 0.])
+    """
+    t, y = np.broadcast_arrays(np.asarray(t, dtype=float), np.asarray(y, dtype=float))
+    ok = np.isfinite(t) & np.isfinite(y)
+    n = ok.sum(axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        tz, yz = np.where(ok, t, 0.0), np.where(ok, y, 0.0)
+        dt = np.where(ok, t - (tz.sum(axis=-1) / n)[..., None], 0.0)
+        dy = np.where(ok, y - (yz.sum(axis=-1) / n)[..., None], 0.0)
+        sxx = (dt * dt).sum(axis=-1)
+        return np.where((n >= 2) & (sxx > 0), (dt * dy).sum(axis=-1) / sxx, np.nan)
+
+
+def _verdict(low: float, high: float) -> str:
+    """'widening' / 'narrowing' when the interval excludes 0 on that side, else 'no detectable trend'.
+
+    Examples
+    --------
+    >>> _verdict(0.4, 5.9), _verdict(-3.0, -0.1), _verdict(-1.0, 2.0), _verdict(float("nan"), float("nan"))
+    ('widening', 'narrowing', 'no detectable trend', 'no detectable trend')
+    """
+    if low > 0:
+        return "widening"
+    if high < 0:
+        return "narrowing"
+    return "no detectable trend"
+
+
+def _window_days(start: Any, end: Any) -> tuple[float, float]:
+    """A window's ends as day numbers (-inf/+inf when open); :class:`IrtEloError` when reversed."""
+    lo = float(day_number(to_date(start, "start date"))) if start is not None else -np.inf
+    hi = float(day_number(to_date(end, "end date"))) if end is not None else np.inf
+    if lo > hi:
+        raise IrtEloError(f"start date {format_date(_ts(int(lo)))} is after end date {format_date(_ts(int(hi)))}; "
+                          "swap them")
+    return lo, hi
+
+
+def _masked(t: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    """Day numbers outside ``[lo, hi]`` set to NaN."""
+    t = np.asarray(t, dtype=float)
+    return np.where((t >= lo) & (t <= hi), t, np.nan)
+
+
+def _ts_or_none(day: float) -> pd.Timestamp | None:
+    return _ts(int(day)) if np.isfinite(day) else None
+
+
 # --------------------------------------------------------------------------------------------------------------------
 # gap(): the central estimate, the interval over draws, the series and the details
 
@@ -644,6 +920,7 @@ class _Interval:
     points: tuple[float, float] = (float("nan"), float("nan"))
     band: tuple[np.ndarray, np.ndarray] | None = None  # per-day (months, points) percentiles
     text: str = "no interval: the table has no intervals or draws"
+    draws: GapDraws | None = None  # the gap series on each draw (for gap_trend)
 
 
 def _central_estimate(s: _GapSetup, crit: str, alpha: float, uncertainty: str, dpm: float) -> _Estimate:
@@ -676,6 +953,7 @@ def _gap_interval(s: _GapSetup, K: np.ndarray, *, level: float, uncertainty: str
     stats_p = np.empty(len(draws))
     per_day_m = np.empty((len(draws), len(s.days))) if by_day else None
     per_day_p = np.empty((len(draws), len(s.days))) if by_day else None
+    per_level: list[tuple[np.ndarray, ...]] = []  # epoch-2025: (level dates, months, days, points) per draw
     for b, v in enumerate(draws):
         r = _procedure_stat(s, v, K, fixed)
         if by_day:
@@ -686,12 +964,19 @@ def _gap_interval(s: _GapSetup, K: np.ndarray, *, level: float, uncertainty: str
         else:
             stats_m[b] = _nanmean(r["level_days"] / dpm)
             stats_p[b] = _nanmean(r["points"])
+            per_level.append((s.rel[s.L][r["lead_id"]], r["level_days"] / dpm, r["days"], r["points"]))
     q = _percentiles(level)
     band = (_nanpercentile_cols(per_day_m, q), _nanpercentile_cols(per_day_p, q)) if by_day else None
     text = (f"{level:.0%} percentile interval over {draw_text}; the procedure is re-run on each draw "
             f"({'frontiers recomputed' if frontier_draws == 'recompute' else 'central frontier models'}"
             f"{', central significance thresholds' if s.method != 'caisi' else ''})")
-    return _Interval(months=_pct(stats_m, q), points=_pct(stats_p, q), band=band, text=text)
+    if by_day:
+        t = s.days[None, :].astype(float)
+        gd = GapDraws(months_t=t, months=per_day_m, points_t=t, points=per_day_p, text=draw_text)
+    else:
+        lt, lm, dt, dp = (_padded([x[k] for x in per_level]) for k in range(4))
+        gd = GapDraws(months_t=lt, months=lm, points_t=dt, points=dp, text=draw_text)
+    return _Interval(months=_pct(stats_m, q), points=_pct(stats_p, q), band=band, text=text, draws=gd)
 
 
 def _gap_details(s: _GapSetup, est: _Estimate, dpm: float, *, unknown: str | None, frontier_draws: str,
@@ -977,6 +1262,21 @@ def _nanmean(x: np.ndarray) -> float:
     return float(np.nanmean(x)) if np.isfinite(x).any() else float("nan")
 
 
+def _padded(rows: list[np.ndarray]) -> np.ndarray:
+    """Rows of unequal length as one float matrix, NaN-padded on the right.
+
+    Examples
+    --------
+    >>> _padded([np.array([1, 2]), np.array([3])])
+    array([[ 1.,  2.],
+           [ 3., nan]])
+    """
+    out = np.full((len(rows), max((len(r) for r in rows), default=0)), np.nan)
+    for i, r in enumerate(rows):
+        out[i, :len(r)] = r
+    return out
+
+
 def _percentiles(level: float) -> list[float]:
     """The percentiles (0-100) bounding a central interval at ``level``."""
     return [(1.0 - level) / 2.0 * 100.0, (1.0 + level) / 2.0 * 100.0]
@@ -991,5 +1291,6 @@ def _pct(x: np.ndarray, q: list[float]) -> tuple[float, float]:
     return float(lo), float(hi)
 
 
-__all__ = ["GapResult", "gap", "model_lag", "criterion_table", "thresholds", "METHODS", "CRITERIA", "PUBLISHED",
+__all__ = ["GapResult", "GapTrend", "GapRange", "GapDraws", "gap", "gap_trend", "gap_range", "model_lag",
+           "criterion_table", "thresholds", "METHODS", "CRITERIA", "PUBLISHED",
            "DEFAULT_WINDOWS", "DAYS_PER_MONTH"]

@@ -17,13 +17,14 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
 # Subcommand modules, in the order `irt-elo --help` lists them.
-COMMANDS = ("fit", "score", "predict", "next", "plot", "gap", "compare", "diagnose", "fetch")
+COMMANDS = ("fit", "score", "predict", "next", "plot", "gap", "compare", "claims", "diagnose", "fetch")
 
 EPILOG = """\
 examples:
   irt-elo fit                                   # Epoch's ECI from the bundled 2026-08-11 snapshot
   irt-elo gap                                   # Epoch's open-vs-closed gap (May-2026 procedure)
   irt-elo compare                               # ECI vs CAISI presets, both questions, and why they differ
+  irt-elo claims                                # every published gap claim re-checked, with a verdict
   irt-elo score my_model.csv                    # place a new model on the ECI scale, months behind closed
   irt-elo next --model DeepSeek-V4-Pro          # which benchmark would pin a model down best
   irt-elo fetch                                 # download Epoch's current release, then use --vintage latest

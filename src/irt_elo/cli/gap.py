@@ -372,6 +372,7 @@ def describe(res: Any) -> str:
         if bc:
             parts = [f"{k} {v['gap_months']:.2f}" for k, v in bc.items() if v]
             lines.append(f"  months by criterion (central): {', '.join(parts)}")
+        lines += describe_trend(res)
     for key in ("note", "window_note"):
         if d.get(key):
             lines.append(f"  note: {d[key]}")
@@ -389,6 +390,31 @@ def describe(res: Any) -> str:
             nums.append(pts)
         lines.append(f"  published: {pub['source']}: {', '.join(n for n in nums if n)} - on {pub['data']}")
     return "\n".join(lines)
+
+
+def describe_trend(res: Any) -> list[str]:
+    """The 'is the gap widening?' lines: slope per year with its interval and verdict, and the range of the gap."""
+    t, g = getattr(res, "trend", None), getattr(res, "range", None)
+    lines = []
+    if t is not None:
+        m_iv = _brackets(t.months_per_year_low, t.months_per_year_high)
+        p_iv = _brackets(t.points_per_year_low, t.points_per_year_high)
+        lines.append(f"  trend:          {t.months_per_year:+.2f} months per year {m_iv} ({t.level:.0%}), "
+                     f"{t.points_per_year:+.2f} points per year {p_iv}: {t.verdict}")
+        lines.append(f"                  fitted to {t.basis}")
+    if g is not None:
+        per = "months per level, points per day" if res.method == "epoch-2025" else "per day"
+        lines.append(f"  range:          {g.months_min:.2f} to {g.months_max:.2f} months, {g.points_min:.2f} to "
+                     f"{g.points_max:.2f} points ({per}, {g.start:%Y-%m-%d}..{g.end:%Y-%m-%d})")
+    return lines
+
+
+def _brackets(lo: float, hi: float) -> str:
+    import math
+
+    if lo is None or hi is None or not (math.isfinite(lo) and math.isfinite(hi)):
+        return "[no interval]"
+    return f"[{lo:+.2f}, {hi:+.2f}]"
 
 
 # -- plots ---------------------------------------------------------------------------------------------------------
