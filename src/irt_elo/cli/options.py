@@ -304,27 +304,12 @@ def add_benchmark(g: Any, help: str) -> None:  # noqa: A002 - argparse's name
     g.add_argument("--benchmark", action="append", metavar="NAME", help=help)
 
 
-DEFAULT_HORIZON = "12m"  # how far `irt-elo forecast` looks ahead
-
-
 def add_claims(g: Any) -> None:
     """``--claims FILE`` (more claim rows, in the ledger's columns) and ``--claim ID`` (only these claims)."""
     g.add_argument("--claims", metavar="FILE",
                    help="a CSV of your own claims in the ledger's columns, checked with the shipped ones")
     g.add_argument("--claim", action="append", metavar="ID",
                    help="check only this claim (its id, e.g. E2); repeat for several")
-
-
-def add_horizon(g: Any) -> None:
-    """``--horizon DURATION``: how far ahead to forecast."""
-    g.add_argument("--horizon", default=DEFAULT_HORIZON, metavar="DURATION",
-                   help="how far ahead: a number with a unit, d (days), w (weeks), m (months of 30.5 days) or "
-                        "y (years), e.g. 6m, 18m, 2y")
-
-
-# -- claims: options only `irt-elo claims` uses go here ---------------------------------------------------------------
-# -- forecast: options only `irt-elo forecast` uses go here -----------------------------------------------------------
-# -- report: options only `irt-elo report` uses go here ---------------------------------------------------------------
 
 
 def add_figure_output(p: argparse.ArgumentParser, default: str) -> None:
@@ -336,7 +321,7 @@ def add_figure_output(p: argparse.ArgumentParser, default: str) -> None:
 __all__ = ["seed", "HelpFormatter", "Deprecated", "add_data", "add_preset", "add_method", "add_scale",
            "add_uncertainty", "add_seed", "add_workers", "add_model", "DataLevel", "add_data_level", "add_estimation",
            "add_output", "add_quiet", "add_fetch", "add_figure_output", "add_against", "add_new_models",
-           "add_frozen_fit", "add_claims", "add_horizon", "DEFAULT_HORIZON",
+           "add_frozen_fit", "add_claims",
            "add_benchmark",
            "add_score_reading", "DEFAULT_SEED", "DEFAULT_LEVEL",
            "DEFAULT_JOBS", "DEFAULT_TOP", "DEFAULT_DRAWS", "REFIT_BOOTSTRAP", "FORMS", "LOSSES", "SCALES",
