@@ -51,14 +51,8 @@ def add_parser(sub: Any) -> None:
     d.add_argument("--saturated", type=float, default=0.5, metavar="SHARE",
                    help="warn about benchmarks with at least this share of scores >= 0.9")
     d.add_argument("--misfit", type=float, default=2.0, help="warn when infit or outfit exceeds this")
-    u = p.add_argument_group("uncertainty")
-    u.add_argument("--bootstrap", type=int, metavar="N",
-                   help=f"bootstrap draws per fold for the predictive-interval check (default "
-                        f"{opt.REFIT_BOOTSTRAP}; 0 = skip the check)")
-    u.add_argument("--ci-level", dest="level", type=float, default=opt.DEFAULT_LEVEL, metavar="LEVEL",
-                   help="interval level")
-    opt.add_seed(u, help="seed of every random draw: here the cross-validation folds and the bootstrap draws")
-    opt.add_workers(u)
+    opt.add_uncertainty(p, bootstrap=f"bootstrap draws per fold for the predictive-interval check (default "
+                                     f"{opt.REFIT_BOOTSTRAP}; 0 = skip the check)", old_level_option=False)
     opt.add_output(p, output="write everything as JSON", top=True)
     p.set_defaults(run=run)
 

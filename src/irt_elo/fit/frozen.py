@@ -41,6 +41,18 @@ SHRINK_CELLS = 10.0  # prior weight, in cells, of the pooled residual variance i
 VARIANCE_FLOOR = 0.02 * 0.98  # mu (1 - mu) floor: a near-certain prediction still has some spread
 
 
+def score_variance(v: np.ndarray | float, mu: np.ndarray) -> np.ndarray:
+    """The residual model's variance of a score with expected value ``mu`` on a benchmark with factor ``v``:
+    ``v mu (1 - mu)``, with ``mu (1 - mu)`` floored at :data:`VARIANCE_FLOOR`.
+
+    Examples
+    --------
+    >>> score_variance(0.04, np.array([0.5, 1.0])).round(6).tolist()
+    [0.01, 0.000784]
+    """
+    return v * np.maximum(mu * (1.0 - mu), VARIANCE_FLOOR)
+
+
 def _check_level(level: float) -> float:
     check_number("level", level, lambda v: 0 < v < 1, "strictly between 0 and 1 (e.g. 0.9)")
     return float(level)
@@ -90,7 +102,7 @@ class ResidualModel:
         """Standard deviation of scores with expected values ``mu`` on ``benchmarks`` (same shape, or broadcast)."""
         b = np.asarray(benchmarks)
         v = self.variance.reindex(b.ravel()).fillna(self.pooled).to_numpy(dtype=float).reshape(b.shape)
-        return np.sqrt(v * np.maximum(mu * (1.0 - mu), VARIANCE_FLOOR))
+        return np.sqrt(score_variance(v, mu))
 
 
 @dataclass(frozen=True, eq=False)
@@ -327,7 +339,7 @@ def _draw_placements(fz: FrozenScale, y: np.ndarray, pos: np.ndarray, n_used: np
         p = pos[idx, :k]  # (m, k)
         c0 = central[idx]
         mu = expit(s0[p] * (c0[:, None] - d0[p]))
-        sd = np.sqrt(var[p] * np.maximum(mu * (1.0 - mu), VARIANCE_FLOOR))
+        sd = np.sqrt(score_variance(var[p], mu))
         # (D, m, k); single precision is plenty for a noise draw and twice as fast to make
         noise = np.stack([model_rng(seed, models[i]).standard_normal((D, k), dtype=np.float32) for i in idx], axis=1)
         sim = fz.clipped(np.clip(mu[None] + sd[None] * noise, 0.0, 1.0))
@@ -565,7 +577,7 @@ def information(frozen: FrozenScale, capability: float | np.ndarray) -> pd.DataF
     s, d = fz.slope.to_numpy(), fz.difficulty.to_numpy()
     mu = expit(s[None] * (c[:, None] - d[None]))
     q = mu * (1.0 - mu)
-    var = fz.residual_variance()[None] * np.maximum(q, VARIANCE_FLOOR)
+    var = score_variance(fz.residual_variance()[None], mu)
     if fz.n_draws:
         sd_, dd = (fz.draws[k].to_numpy()[:SPREAD_DRAWS] for k in ("slope", "difficulty"))
         var = var + expit(sd_[:, None, :] * (c[None, :, None] - dd[:, None, :])).var(axis=0, ddof=1)
@@ -587,7 +599,7 @@ def posterior_weights(frozen: FrozenScale, scores: pd.DataFrame, grid: np.ndarra
         pos = fz.benchmarks.get_indexer(known["benchmark"])
         y = known["score"].to_numpy(dtype=float)
         mu = expit(fz.slope.to_numpy()[pos][None] * (grid[:, None] - fz.difficulty.to_numpy()[pos][None]))
-        var = fz.residual_variance()[pos][None] * np.maximum(mu * (1.0 - mu), VARIANCE_FLOOR)
+        var = score_variance(fz.residual_variance()[pos][None], mu)
         logw = logw + (-0.5 * (y[None] - mu) ** 2 / var - 0.5 * np.log(var)).sum(axis=1)
     w = np.exp(logw - logw.max())
     return w / w.sum()
@@ -732,5 +744,5 @@ def choose_next(frozen: FrozenScale, model_scores: pd.DataFrame, candidates: lis
     return str(candidates[int(order[0])])
 
 
-__all__ = ["FrozenScale", "ResidualModel", "Scored", "NextChoice", "score_models", "predict_cells",
+__all__ = ["FrozenScale", "ResidualModel", "score_variance", "Scored", "NextChoice", "score_models", "predict_cells",
            "next_benchmarks", "choose_next", "information", "posterior_weights", "model_rng"]
