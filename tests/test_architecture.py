@@ -27,6 +27,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("plots", ("irt_elo.plots",)),
     ("fit", ("irt_elo.fit",)),
     ("analysis", ("irt_elo.analysis",)),
+    ("report", ("irt_elo.report",)),
     ("cli", ("irt_elo.cli",)),
     ("api", ("irt_elo", "irt_elo.__main__", "irt_elo.datasets")),
 )

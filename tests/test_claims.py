@@ -45,12 +45,31 @@ def test_e2_months_inside_the_recomputed_interval(result):
     assert r["data"] == "epoch_eci_2026-08-11"
     assert r["recomputed_low"] <= 4.0 <= r["recomputed_high"]
     assert r["recomputed"] == pytest.approx(4.42, abs=0.01)
-    # Points: the recomputed 9.36 lies inside the source's own 7-11, but the published 8 lies just below the
-    # recomputed interval (about 8.2-8.4 to 11.3), so the row is reported 'not consistent' and says why.
+    # Points: the published 8 lies just below the recomputed interval (8.41 to 11.26) but a value that rounds to 8
+    # (7.5-8.5) reaches into it: consistent, read at the precision it was published to, and the reason says so.
     assert r["recomputed_points"] == pytest.approx(9.36, abs=0.01)
     assert 7.0 <= r["recomputed_points"] <= 11.0
-    assert r["recomputed_points_low"] > 8.0
-    assert r["verdict"] == "not consistent" and "points: published 8 outside" in r["reason"]
+    assert 8.0 < r["recomputed_points_low"] <= 8.5
+    assert r["verdict"] == "consistent" and "points: published 8 (as rounded: 7.5-8.5) inside" in r["reason"]
+
+
+def test_a_published_number_is_read_at_the_precision_it_was_given():
+    from irt_elo.analysis.claims import rounding_half_width
+
+    assert rounding_half_width(8.0) == 0.5 and rounding_half_width(3.5) == pytest.approx(0.05)
+    assert rounding_half_width(6.15) == pytest.approx(0.005) and rounding_half_width(40.0) == 0.5
+    # Every published number of the shipped ledger is stored as written (no padded "3.0"), so its precision is the
+    # source's: the number has no more digits than its text in the ledger file.
+    import csv
+
+    from irt_elo.data.claims import ledger_path
+
+    cols = ("published_value", "published_points")
+    with open(ledger_path(), newline="", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            for c in cols:
+                if row[c]:
+                    assert f"{float(row[c]):g}" == row[c], (row["id"], c, row[c])
 
 
 def test_c1_reproduced_by_the_matched_model_rule(result):

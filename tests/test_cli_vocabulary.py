@@ -48,7 +48,7 @@ def test_every_option_has_one_meaning_and_default_in_every_command():
     sig = {opt: next(iter(sigs)) for opt, sigs in seen.items()}
     assert sig["--form"][0] == "form" and sig["--form"][3] == ("2pl", "1pl")
     assert sig["--model"][0] == "model" and sig["--model"][3] is None  # always a model name
-    assert sig["--jobs"][:2] == ("jobs", 1)
+    assert sig["--jobs"][:2] == ("jobs", "auto")
     assert sig["--ci-level"][:2] == ("level", 0.90)
     assert sig["--seed"][:2] == ("seed", 12345)
 

@@ -9,8 +9,9 @@ The package is layered like the pipeline; each layer imports only from the layer
 4. :mod:`irt_elo.fit`: ``Fitter``, ``ItemFitter``, ``BayesFitter`` (torch loads only there), presets,
    bootstrap and standard errors, the parallel executor.
 5. :mod:`irt_elo.analysis`: capabilities and frontiers, gaps, trends, compare, robustness, harness, diagnostics,
-   new models on a frozen scale.
-6. :mod:`irt_elo.cli`: the ``irt-elo`` command.
+   new models on a frozen scale, published claims, forecasts.
+6. :mod:`irt_elo.report`: the HTML report.
+7. :mod:`irt_elo.cli`: the ``irt-elo`` command.
 
 Names below load on first use, so ``import irt_elo`` stays light.
 """
@@ -47,7 +48,10 @@ _NAMES = {
     "decompose": "irt_elo.analysis.compare", "diagnose": "irt_elo.analysis.diagnostics",
     "cross_validate": "irt_elo.analysis.diagnostics", "predictive_check": "irt_elo.analysis.diagnostics",
     "place_new_models": "irt_elo.analysis.newmodels", "next_benchmark_simulation": "irt_elo.analysis.newmodels",
-    "check_claims": "irt_elo.analysis.claims",
+    "check_claims": "irt_elo.analysis.claims", "forecast": "irt_elo.analysis.forecast",
+    "backtest": "irt_elo.analysis.forecast", "vintage_backtest": "irt_elo.analysis.forecast",
+    # report
+    "build_report": "irt_elo.report",
     # errors and version (package metadata is read only when asked)
     "IrtEloError": "irt_elo.errors", "__version__": "irt_elo._version",
 }

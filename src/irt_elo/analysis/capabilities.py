@@ -132,6 +132,15 @@ class Capabilities:
         if f["capability"].isna().any():
             bad = f.index[f["capability"].isna()][0]
             raise IrtEloError(f"model {bad!r} has no capability value; drop the row")
+        for c in ("capability", "ci_low", "ci_high"):  # inf would silently win every frontier and widen every sigma
+            if np.isinf(f[c].to_numpy()).any():
+                bad = f.index[np.isinf(f[c].to_numpy())][0]
+                raise IrtEloError(f"model {bad!r}: {c} is infinite; give a finite value or drop the row")
+        rev = (f["ci_low"] > f["ci_high"]).to_numpy()
+        if rev.any():
+            bad = f.index[rev][0]
+            raise IrtEloError(f"model {bad!r}: ci_low {f.loc[bad, 'ci_low']:g} is above ci_high "
+                              f"{f.loc[bad, 'ci_high']:g}; swap them or fix the row")
         if "release_date" not in f:
             f["release_date"] = pd.NaT
         f["release_date"] = pd.to_datetime(f["release_date"], errors="coerce")
@@ -151,6 +160,9 @@ class Capabilities:
             d = d.loc[:, list(f.index)].astype(float)
             if len(d) < 2:
                 raise IrtEloError("bootstrap draws need at least 2 rows")
+            if np.isinf(d.to_numpy()).any():
+                bad = d.columns[np.isinf(d.to_numpy()).any(axis=0)][0]
+                raise IrtEloError(f"bootstrap draws of model {bad!r} include an infinite value; fix or drop the draw")
             object.__setattr__(self, "draws", d.reset_index(drop=True))
 
     # -- constructors -------------------------------------------------------------------------------------------

@@ -19,9 +19,11 @@ is re-asked of the chosen data with the library's own procedures:
 ``threshold``
     Per-benchmark threshold crossings on private benchmarks: not public, so never checkable here.
 
-Verdicts: ``'consistent'`` when every published number lies inside its recomputed interval, ``'not consistent'``
-when one does not, ``'cannot be checked'`` with the reason (a model released after the data's vintage, benchmarks
-not public, harness not recorded, a grouping not in the data, no intervals). A published direction ("the gap is
+Verdicts: ``'consistent'`` when every published number lies inside its recomputed interval, read at the precision
+it was published to (a claim of "8 points" is a value that rounds to 8, so it agrees with an interval that reaches
+8.41: :func:`rounding_half_width`), ``'not consistent'`` when one does not, ``'cannot be checked'`` with the reason
+(a model released after the data's vintage, benchmarks not public, harness not recorded, a grouping not in the data,
+no intervals). A published direction ("the gap is
 widening") is checked against the gap's trend (:class:`~irt_elo.analysis.gap.GapTrend`) and reported beside the
 verdict.
 
@@ -179,7 +181,8 @@ def check_claims(data: Any = None, *, vintage: str | None = None, table: Any = N
     labels = sorted({r["data"] for r in rows if r.get("data")})
     notes = (f"intervals: {level:.0%} percentile intervals over {n_draws} parametric draws (seed {seed}) of each "
              "model's published interval, the procedure re-run on each draw",
-             "verdict: consistent when every published number lies inside its recomputed interval",
+             "verdict: consistent when every published number, read at the precision it was published to, lies "
+             "inside its recomputed interval",
              "closest choice: the other catch-up criteria, gap methods and rules on the same data, plus the "
              "decomposition's fit choices (no bootstrap; step effects measured on CAISI's question, added)")
     return ClaimsResult(table_out, float(level), int(seed), ", ".join(labels), notes, details)
@@ -329,12 +332,31 @@ def _inside(what: str, pub: float, est: float, lo: float, hi: float, plo: float,
         return None, ""
     if not (math.isfinite(lo) and math.isfinite(hi)):
         return None, f"{what}: recomputed {est:.2f} has no interval"
-    ok = lo <= pub <= hi
-    text = f"{what}: published {pub:g} {'inside' if ok else 'outside'} recomputed {est:.2f} [{lo:.2f}, {hi:.2f}]"
+    half = rounding_half_width(pub)
+    ok = lo - half <= pub <= hi + half
+    shown = f"published {pub:g}" + (f" (as rounded: {pub - half:g}-{pub + half:g})" if not lo <= pub <= hi else "")
+    text = f"{what}: {shown} {'inside' if ok else 'outside'} recomputed {est:.2f} [{lo:.2f}, {hi:.2f}]"
     if not ok and interval == "ci" and math.isfinite(plo) and math.isfinite(phi):
         text += (f" (the recomputed {est:.2f} is {'inside' if plo <= est <= phi else 'outside'} the source's own "
                  f"interval {plo:g}-{phi:g})")
     return ok, text
+
+
+def rounding_half_width(value: float) -> float:
+    """Half the unit of the last digit a published number was given to: a source that writes "8 points" means a
+    value that rounds to 8, anything in [7.5, 8.5]; "3.5 months" means [3.45, 3.55]. The precision is read from the
+    number as stored, so a ledger row must not pad it: "3.0" is read as 3, the wider [2.5, 3.5].
+
+    Examples
+    --------
+    >>> rounding_half_width(8.0), rounding_half_width(3.5), rounding_half_width(0.25)
+    (0.5, 0.05, 0.005)
+    """
+    text = f"{value:g}"
+    if "e" in text or not math.isfinite(value):
+        return 0.0
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    return 0.5 * 10.0 ** -decimals
 
 
 def _verdict_from(row: dict[str, Any], checks: list[tuple[bool | None, str]]) -> None:

@@ -278,7 +278,7 @@ class MethodResult:
 
 
 def run_method(spec: MethodSpec, data: ScoreTable, questions: Sequence[Question] = QUESTIONS, *,
-               n_boot: int = 100, seed: int = 12345, level: float = 0.90, n_jobs: int | None = 1,
+               n_boot: int = 100, seed: int = 12345, level: float = 0.90, n_jobs: int | str | None = 1,
                scheduler: Any = None, progress: bool = False, fit: FitOutcome | None = None) -> MethodResult:
     """Fit a method (with ``n_boot`` bootstrap draws for intervals; 0 = none) and answer the questions.
 
@@ -372,7 +372,7 @@ class Comparison:
 
 def compare(data: ScoreTable | None = None, presets: Sequence[str | MethodSpec] = ("eci", "caisi"),
             questions: Sequence[Question] = QUESTIONS, *, n_boot: int = 100, seed: int = 12345,
-            level: float = 0.90, n_jobs: int | None = 1, scheduler: Any = None, progress: bool = False,
+            level: float = 0.90, n_jobs: int | str | None = 1, scheduler: Any = None, progress: bool = False,
             sources: str = "all", common_models: bool = False) -> Comparison:
     """Fit each preset to the same data and answer every question with bootstrap intervals.
 
@@ -577,7 +577,7 @@ class Decomposition:
 
 
 def decompose(data: ScoreTable | None = None, steps: Sequence[Step] | None = None, *, n_boot: int = 100,
-              seed: int = 12345, level: float = 0.90, n_jobs: int | None = 1, scheduler: Any = None,
+              seed: int = 12345, level: float = 0.90, n_jobs: int | str | None = 1, scheduler: Any = None,
               progress: bool = False, reuse: Sequence[MethodResult] = ()) -> Decomposition:
     """The headline gap after each one-at-a-time change from the ``eci`` preset to the ``caisi`` preset.
 

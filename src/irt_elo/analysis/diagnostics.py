@@ -562,7 +562,7 @@ def cross_validate(
     *,
     n_folds: int = 10,
     random_state: int = 0,
-    n_jobs: int | None = 1,
+    n_jobs: int | str | None = 1,
     scheduler: Any = None,
     progress: bool = False,
 ) -> CVResult:
@@ -706,7 +706,7 @@ PREDICTION_BANDS = (0.0, 0.1, 0.3, 0.5, 0.7, 0.9, 1.0)
 
 
 def predictive_check(fitter: Fitter, *, n_folds: int = 10, level: float = 0.90, n_boot: int = 200, seed: int = 0,
-                     n_jobs: int | None = 1, scheduler: Any = None, progress: bool = False) -> PredictiveCheck:
+                     n_jobs: int | str | None = 1, scheduler: Any = None, progress: bool = False) -> PredictiveCheck:
     """Out-of-sample calibration of :meth:`irt_elo.fit.Fitter.predict`'s intervals: K-fold over observed cells.
 
     The fitted table's cells are split as in :func:`cross_validate` (:func:`kfold_cells`: every model and benchmark

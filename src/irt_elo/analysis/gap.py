@@ -60,6 +60,7 @@ from irt_elo.analysis.capabilities import (
     to_date,
 )
 from irt_elo.analysis.trends import line_fit
+from irt_elo.core.memory import check_allocation
 from irt_elo.data.published import PUBLISHED
 from irt_elo.data.records import jsonable, records
 from irt_elo.errors import IrtEloError, normalise_name
@@ -944,6 +945,7 @@ def _gap_interval(s: _GapSetup, K: np.ndarray, *, level: float, uncertainty: str
     """The whole procedure re-run on each capability draw, keeping the central thresholds ``K``."""
     if not s.caps.has_intervals:
         return _Interval()
+    _check_draw_memory(s.caps, uncertainty, n_draws, len(s.days))
     draws, draw_text = _draws(s.caps, uncertainty, n_draws, seed)
     fixed = None
     if frontier_draws == "fixed":
@@ -991,6 +993,7 @@ def _gap_details(s: _GapSetup, est: _Estimate, dpm: float, *, unknown: str | Non
         "grouping": s.caps.grouping, "unknown_group_as": unknown,
         "frontier_draws": frontier_draws,
         "published": PUBLISHED.get(s.method),
+        **_unknown_group_details(s.caps, unknown),
     }
     if s.method != "epoch-2025" and s.end > s.last_release:
         details["window_note"] = (f"the window ends {s.end:%Y-%m-%d}, after the last release in {s.data_label} "
@@ -1137,6 +1140,7 @@ def _lag_interval(s: _LagSetup, K: np.ndarray, how: str, *, level: float, uncert
     """The lag re-computed on each capability draw (leader's frontier recomputed, central thresholds kept)."""
     if not s.caps.has_intervals:
         return _Interval()
+    _check_draw_memory(s.caps, uncertainty, n_draws, 0)
     draws, draw_text = _draws(s.caps, uncertainty, n_draws, seed)
     res = np.array([_lag_stat(s, v, K, how)[:2] for v in draws], dtype=float)
     q = _percentiles(level)
@@ -1165,6 +1169,7 @@ def _lag_details(s: _LagSetup, lead_front: pd.DataFrame, lag: _Lag, how: str, k_
         "how": how, "significance": k_text, "months": f"days / {dpm:g}",
         "grouping": s.caps.grouping, "unknown_group_as": unknown,
         "published": PUBLISHED["caisi"] if normalise_name(s.name) == normalise_name("DeepSeek-V4-Pro") else None,
+        **_unknown_group_details(s.caps, unknown),
     }
     g_days, rel_m = lag.days, s.rel[s.m]
     if how == "trend":
@@ -1205,6 +1210,20 @@ def _check_common(level: float, dpm: float, uncertainty: str, frontier_draws: st
         raise IrtEloError(f"frontier_draws={frontier_draws!r}: use 'recompute' or 'fixed'")
 
 
+def _unknown_group_details(caps: Capabilities, unknown: str | None) -> dict[str, Any]:
+    """How many dated models no group holds (left out of every frontier), and how to include them."""
+    fr = caps.frame
+    dated = fr["release_date"].notna().to_numpy()
+    g = fr["group"].astype("string").str.strip()
+    n = int(((g.isna() | g.eq("")).fillna(True).to_numpy(dtype=bool) & dated).sum())
+    out: dict[str, Any] = {"n_unknown_group": n}
+    if n:
+        what = {"open": "open/closed status"}.get(str(caps.grouping), f"{caps.grouping} group")
+        out["unknown_note"] = (f"{n} of {int(dated.sum())} dated models have no known {what} and are left out of "
+                               "both frontiers; pass --unknown-as GROUP (API: unknown='GROUP') to count them in one")
+    return out
+
+
 def _regrouped(caps: Capabilities, by: Any, unknown: str | None) -> Capabilities:
     """``caps`` regrouped ``by`` (default: its own standard grouping, else open/closed) when either option is given."""
     if by is None and unknown is None:
@@ -1219,6 +1238,16 @@ def _use_draws(caps: Capabilities, uncertainty: str) -> bool:
         raise IrtEloError("uncertainty='draws' but this table has no bootstrap draws; fit with a bootstrap or use "
                           "uncertainty='sigma'")
     return caps.draws is not None and uncertainty != "sigma"
+
+
+def _check_draw_memory(caps: Capabilities, uncertainty: str, n_draws: int, n_days: int) -> None:
+    """One clear line, before allocating, when the draws would not fit in memory (``--draws 10000000``)."""
+    rows = len(caps.draws) if _use_draws(caps, uncertainty) else int(n_draws)
+    # parametric draws: normals, the split-normal result and a temporary (3 x models); per-day months and points
+    # and their sorted copies for the percentiles (4 x days)
+    n_bytes = 8.0 * rows * (3 * len(caps.frame) + 4 * n_days)
+    check_allocation(n_bytes, f"the gap interval over {rows} draws ({len(caps.frame)} models, {n_days} days)",
+                     "use fewer draws (--draws; 500 is Epoch's number)")
 
 
 def _draws(caps: Capabilities, uncertainty: str, n_draws: int, seed: int) -> tuple[np.ndarray, str]:

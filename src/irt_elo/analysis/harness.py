@@ -28,7 +28,7 @@ from scipy import sparse
 from scipy.special import expit, log_expit
 
 from irt_elo.core import model as M
-from irt_elo.core.optim import minimize_box
+from irt_elo.core.optim import ArrowCurvature, minimize_box
 from irt_elo.core.scale import scale_label
 from irt_elo.data.datasets import table_or_default
 from irt_elo.data.sources import KINDS, filter_sources, source_kinds
@@ -147,6 +147,15 @@ def offset_objective(x: np.ndarray, design: OffsetDesign, y: np.ndarray, w: np.n
     if H is not None:
         H[np.diag_indices_from(H)] += ph
     return f + pf, g + pg, H
+
+
+def _arrow(fgh: tuple[float, np.ndarray, np.ndarray | None], m: int) -> tuple[float, np.ndarray, Any]:
+    """The curvature of :func:`offset_objective` as arrow blocks for the solver: each cell touches one model, so the
+    capability block is diagonal and a step factors only the (benchmarks, slopes, offsets) Schur complement."""
+    f, g, H = fgh
+    if H is None:
+        return f, g, H
+    return f, g, ArrowCurvature(np.diag(H)[:m].copy(), H[:m, m:], H[m:, m:].copy())
 
 
 def offset_value(x: np.ndarray, design: OffsetDesign, y: np.ndarray, w: np.ndarray, loss: str, lam: float,
@@ -270,7 +279,8 @@ class SourceOffsetFitter:
             x0 = np.concatenate([base.initial_params(layout), np.zeros(len(labels))])
         args = (design, y, w, loss, problem.ridge, problem.penalty)
         self._solver = dict(ftol=problem.tol * 1e-4, gtol=problem.tol * 1e-2, max_iter=problem.max_iter)
-        res = minimize_box(lambda x: offset_objective(x, *args), lambda x: offset_value(x, *args), x0, lo, hi,
+        res = minimize_box(lambda x: _arrow(offset_objective(x, *args), layout.n_models),
+                           lambda x: offset_value(x, *args), x0, lo, hi,
                            **self._solver)
         self.table_, self.design_, self.labels_ = table, design, labels
         self.result_, self.x_ = res, res.x
@@ -286,7 +296,9 @@ class SourceOffsetFitter:
                          design.n_offsets)
         args = (d, y[rows], w[rows], loss, lam, form)
         lo, hi = self._bounds
-        r = minimize_box(lambda x: offset_objective(x, *args), lambda x: offset_value(x, *args), self.x_, lo, hi,
+        m = design.layout.n_models
+        r = minimize_box(lambda x: _arrow(offset_objective(x, *args), m), lambda x: offset_value(x, *args), self.x_,
+                         lo, hi,
                          **self._solver)
         cap, off, _ = self._identified(r.x)
         return cap, off
@@ -342,7 +354,7 @@ def _offset_draw(fitter: SourceOffsetFitter, seed: Any) -> tuple[np.ndarray, np.
     return cap.to_numpy(), off.to_numpy()
 
 
-def offset_bootstrap(fitter: SourceOffsetFitter, n_boot: int = 200, seed: int = 12345, *, n_jobs: int = 1,
+def offset_bootstrap(fitter: SourceOffsetFitter, n_boot: int = 200, seed: int = 12345, *, n_jobs: int | str | None = 1,
                      scheduler: str | None = None, progress: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Bootstrap draws (stratified by model, warm-started) of a fitted :class:`SourceOffsetFitter`.
 
@@ -401,13 +413,16 @@ class HarnessResult:
                          "half (prediction on record, May 2026; METHODS.md section 4)"}
 
 
-def _point_gap(q: Any, frame: pd.DataFrame, values: np.ndarray, source: str, scale: str) -> tuple[float, float]:
+def _point_caps(frame: pd.DataFrame, values: np.ndarray, source: str, scale: str) -> Any:
     from irt_elo.analysis.capabilities import Capabilities
 
     f = frame.copy()
     f["capability"] = values
     f["ci_low"] = f["ci_high"] = np.nan
-    caps = Capabilities(f, scale=scale, source=source)
+    return Capabilities(f, scale=scale, source=source)
+
+
+def _point_answer(q: Any, caps: Any) -> tuple[float, float]:
     try:
         r = q.with_(criterion="point").answer(caps)
     except IrtEloError:
@@ -415,9 +430,31 @@ def _point_gap(q: Any, frame: pd.DataFrame, values: np.ndarray, source: str, sca
     return float(r.gap_months), float(r.gap_points)
 
 
+def _point_gap(q: Any, frame: pd.DataFrame, values: np.ndarray, source: str, scale: str) -> tuple[float, float]:
+    return _point_answer(q, _point_caps(frame, values, source, scale))
+
+
+@dataclass(frozen=True, eq=False)
+class _ShrinkTask:
+    """One bootstrap draw of the harness re-run: every question's point gap on the draw's uniform-harness and
+    preferred-harness capabilities (each built once for all questions); picklable for parallel_map."""
+
+    frame: pd.DataFrame
+    is_open: np.ndarray
+    questions: tuple[Any, ...]
+    source: str
+    scale: str
+
+    def __call__(self, task: tuple[np.ndarray, float]) -> list[tuple[float, float, float, float]]:
+        u, offset = task
+        uni = _point_caps(self.frame, u, self.source, self.scale)
+        pref = _point_caps(self.frame, u + np.where(self.is_open, offset, 0.0), self.source, self.scale)
+        return [_point_answer(q, uni) + _point_answer(q, pref) for q in self.questions]
+
+
 def harness_control(data: ScoreTable | None = None, spec: Any = "eci", questions: Sequence[Any] | None = None, *,
                     n_boot: int = 100, seed: int = 12345, level: float = 0.90, scheme: OffsetScheme = "open",
-                    n_jobs: int | None = 1, scheduler: Any = None, progress: bool = False) -> HarnessResult:
+                    n_jobs: int | str | None = 1, scheduler: Any = None, progress: bool = False) -> HarnessResult:
     """Does a preferred-harness re-run shrink the open-closed gap by about half?
 
     1. The method fitted on all evaluations, on Epoch's own uniform-harness runs only, and on the reported ones
@@ -482,20 +519,27 @@ def harness_control(data: ScoreTable | None = None, spec: Any = "eci", questions
     source = f"{spec.name} + source offsets, {table.name}"
     uni = off.capability_.to_numpy()
     pref = off.preferred().to_numpy() if label else uni
+    per_draw = None
+    if cap_draws is not None and label:
+        # The draws' gaps dominate the cost (two Capabilities and an answer per question and draw): build each
+        # draw's capabilities once for all questions, and spread the draws over the workers like the refits.
+        from irt_elo.fit.executor import parallel_map
+
+        offs = off_draws[label].to_numpy(dtype=float)
+        per_draw = parallel_map(_ShrinkTask(frame, is_open, tuple(questions), source, scale_name),
+                                [(cap_draws.iloc[b].to_numpy(), float(offs[b])) for b in range(len(cap_draws))],
+                                n_jobs=n_jobs, scheduler=scheduler, progress=progress, desc="harness re-run draws")
     rr = []
-    for q in questions:
+    for i, q in enumerate(questions):
         mu, pu = _point_gap(q, frame, uni, source, scale_name)
         mp, pp = _point_gap(q, frame, pref, source, scale_name)
         row = {"question": q.key, "criterion": "point", "uniform_months": mu, "preferred_months": mp,
                "uniform_points": pu, "preferred_points": pp,
                "shrink_months": 1 - mp / mu if mu else np.nan, "shrink_points": 1 - pp / pu if pu else np.nan}
-        if cap_draws is not None and label:
+        if per_draw is not None:
             sm, sp_ = [], []
-            for b in range(len(cap_draws)):
-                u = cap_draws.iloc[b].to_numpy()
-                pr = u + np.where(is_open, float(off_draws.iloc[b][label]), 0.0)
-                a1, a2 = _point_gap(q, frame, u, source, scale_name)
-                b1, b2 = _point_gap(q, frame, pr, source, scale_name)
+            for draw in per_draw:
+                a1, a2, b1, b2 = draw[i]
                 sm.append(1 - b1 / a1 if a1 else np.nan)
                 sp_.append(1 - b2 / a2 if a2 else np.nan)
             for name, v in (("shrink_months", sm), ("shrink_points", sp_)):

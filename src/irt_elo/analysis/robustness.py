@@ -229,7 +229,7 @@ def random_subsets(pool: Sequence[str], k: int, n_subsets: int, seed: int, *,
 def subset_gaps(data: ScoreTable | None = None, spec: MethodSpec | str = "eci", *, k: int = 9,
                 n_subsets: int = 200, seed: int = 0, questions: Sequence[Question] = POINT_QUESTIONS,
                 pool: str | Sequence[str] = "recent", require_model: str | None = None, n_boot: int = 0,
-                level: float = 0.90, n_jobs: int | None = 1, scheduler: Any = None,
+                level: float = 0.90, n_jobs: int | str | None = 1, scheduler: Any = None,
                 progress: bool = False) -> SubsetResult:
     """The headline gaps refitted on ``n_subsets`` random ``k``-benchmark subsets.
 
@@ -286,7 +286,7 @@ def subset_gaps(data: ScoreTable | None = None, spec: MethodSpec | str = "eci", 
 
 def leave_one_out(data: ScoreTable | None = None, spec: MethodSpec | str = "eci", *,
                   questions: Sequence[Question] = POINT_QUESTIONS, n_boot: int = 0, seed: int = 0,
-                  level: float = 0.90, n_jobs: int | None = 1, scheduler: Any = None,
+                  level: float = 0.90, n_jobs: int | str | None = 1, scheduler: Any = None,
                   progress: bool = False) -> SubsetResult:
     """The headline gaps refitted without each benchmark of the method's fit in turn.
 

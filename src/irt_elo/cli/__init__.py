@@ -15,9 +15,11 @@ from irt_elo.errors import IrtEloError
 TYPE_CHECKING = False  # typing costs import time the --help path avoids; type checkers read the block
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from typing import Any
 
 # Subcommand modules, in the order `irt-elo --help` lists them.
-COMMANDS = ("fit", "score", "predict", "next", "plot", "gap", "compare", "claims", "diagnose", "fetch")
+COMMANDS = ("fit", "score", "predict", "next", "plot", "gap", "compare", "claims", "forecast", "report", "diagnose",
+            "fetch")
 
 EPILOG = """\
 examples:
@@ -25,6 +27,8 @@ examples:
   irt-elo gap                                   # Epoch's open-vs-closed gap (May-2026 procedure)
   irt-elo compare                               # ECI vs CAISI presets, both questions, and why they differ
   irt-elo claims                                # every published gap claim re-checked, with a verdict
+  irt-elo forecast --horizon 12m                # both frontiers and the gap projected, with a backtest
+  irt-elo report -o report.html                 # all of it on one self-contained HTML page
   irt-elo score my_model.csv                    # place a new model on the ECI scale, months behind closed
   irt-elo next --model DeepSeek-V4-Pro          # which benchmark would pin a model down best
   irt-elo fetch                                 # download Epoch's current release, then use --vintage latest
@@ -71,22 +75,78 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (``timeout``, CI runners, schedulers), raised where the program is, so that it unwinds as Ctrl-C
+    does: worker processes stopped, temporary files removed, nothing half-written."""
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second SIGTERM ends the process at once
+    raise Terminated
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``irt-elo ARGV``; returns the exit status (0, 2 for bad input, 130 on Ctrl-C, 143 on SIGTERM).
+
+    Everything printed goes through :func:`irt_elo.data.safe_text.terminal_safe` (names from other people's files
+    cannot send escape sequences to the terminal), and SIGTERM is handled like Ctrl-C."""
+    import signal
+    import threading
+
+    from irt_elo.data.safe_text import SafeStream
+
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = SafeStream(sys.stdout), SafeStream(sys.stderr)
+    in_main_thread = threading.current_thread() is threading.main_thread()  # signals can be set only there
+    previous = signal.signal(signal.SIGTERM, _raise_terminated) if in_main_thread else None
+    try:
+        return _run(argv)
+    finally:
+        if in_main_thread:
+            signal.signal(signal.SIGTERM, previous)
+        sys.stdout, sys.stderr = streams
+
+
+def _run(argv: Sequence[str] | None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     parser = build_parser(argv)
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
         parser.print_help()
         return 2
+    import warnings
+
+    def one_line(message: Warning | str, category: type[Warning], filename: str, lineno: int, file: Any = None,
+                 line: str | None = None) -> None:
+        # A warning is a sentence for the user, not a source location: one line, like the errors.
+        print(f"irt-elo {args.command}: warning: {message}", file=sys.stderr)
+
     try:
-        return int(args.run(args) or 0)
+        with warnings.catch_warnings():
+            warnings.showwarning = one_line
+            return int(args.run(args) or 0)
     except IrtEloError as e:
         print(f"irt-elo {args.command}: error: {e}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader went away (`irt-elo fit | head`): stop quietly, as a command killed by SIGPIPE would (141), and
+        # point stdout at /dev/null so the interpreter's final flush does not complain either.
+        import os
+
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.__stdout__.fileno())
+        except (OSError, AttributeError, ValueError):
+            pass
+        return 141
     except (OSError, PermissionError) as e:
         print(f"irt-elo {args.command}: error: {e.strerror or e}: {getattr(e, 'filename', '') or ''}".rstrip(": "),
               file=sys.stderr)
         return 2
+    except Terminated:
+        print("irt-elo: terminated (SIGTERM)", file=sys.stderr)
+        return 143
     except KeyboardInterrupt:
         print("irt-elo: interrupted", file=sys.stderr)
         return 130

@@ -9,7 +9,6 @@ import argparse
 import json
 import math
 import os
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -47,6 +46,11 @@ def load_table(args: argparse.Namespace) -> ScoreTable:
     from irt_elo.data.datasets import LATEST_ECI, load_epoch_eci
 
     vintage = chosen_vintage(args)
+    columns = {o: getattr(args, o, None) for o in ("model_column", "drop_columns", "date_format")}
+    if args.data is None and any(columns.values()):
+        given = ", ".join("--" + o.replace("_", "-") for o, v in columns.items() if v)
+        raise IrtEloError(f"{given}: only for a CSV given as DATA; the bundled data and --vintage name their own "
+                          "columns")
     if vintage is not None and vintage.kind == "bundled":
         if vintage.date != LATEST_ECI:
             raise IrtEloError(f"the bundled {vintage.date} release has published scores only, no fit input; use it "
@@ -56,7 +60,10 @@ def load_table(args: argparse.Namespace) -> ScoreTable:
         return read_table(vintage.path)
     if args.data is None:
         return load_epoch_eci()
-    return read_table(args.data, score_scale=args.score_scale, aggregate=args.aggregate, format=args.format)
+    # --benchmarks picks a wide file's benchmark columns (text and average columns beside them are then ignored);
+    # the fit applies it to every layout as before.
+    return read_table(args.data, score_scale=args.score_scale, aggregate=args.aggregate, format=args.format,
+                      benchmarks=getattr(args, "benchmarks", None), **columns)
 
 
 def frozen_fit(args: argparse.Namespace) -> tuple[Any, Any, list[str]]:
@@ -122,9 +129,22 @@ def _release_fit_as_is(args: argparse.Namespace, fitter: Any) -> bool:
             and scale_from_args(args) is None)
 
 
+def is_capability_file(path: str | os.PathLike) -> bool:
+    """Whether DATA is a table of fitted capabilities (model, capability, ci_low, ci_high, release_date[, group]),
+    read by ``gap``, ``claims``, ``forecast`` and ``report`` as it is, rather than a score table to fit."""
+    from irt_elo.analysis.capabilities import is_capability_table
+    from irt_elo.data.table import read_csv_strict
+
+    p = Path(path)
+    if not p.is_file() or p.suffix.lower() == ".zip":
+        return False
+    return is_capability_table([c for c in read_csv_strict(p).columns if c != "_line"])
+
+
 def read_new_models(args: argparse.Namespace) -> ScoreTable:
     """NEW, read strictly: a repeated (model, benchmark) row is an error, scores outside the scale are errors."""
-    return read_table(args.new, score_scale=args.score_scale, aggregate="error", format=args.format)
+    return read_table(args.new, score_scale=args.score_scale, aggregate="error", format=args.format,
+                      **{o: getattr(args, o, None) for o in ("model_column", "drop_columns", "date_format")})
 
 
 METHOD_OPTIONS = {"form": "model", "loss": "loss", "ridge": "ridge", "penalty": "penalty",
@@ -202,9 +222,10 @@ def check_bootstrap(n: int | None) -> int:
     return n
 
 
-def check_jobs(jobs: int) -> None:
-    if jobs == 0:
-        raise IrtEloError("--jobs must be a non-zero integer (-1: all cores)")
+def check_jobs(jobs: int | str) -> None:
+    """``--jobs``: 'auto' or a non-zero integer (the parser already refuses anything else)."""
+    if jobs != "auto" and (not isinstance(jobs, int) or jobs == 0):
+        raise IrtEloError(f"--jobs {jobs}: give 'auto' or a non-zero number of workers (-1: all cores)")
 
 
 def value_interval(v: float | None, lo: float | None, hi: float | None, fmt: str = ".1f",
@@ -223,25 +244,44 @@ def figure_path(args: argparse.Namespace) -> str:
     return args.output or args.default_output
 
 
-def check_outputs(*paths: str | os.PathLike | None, inputs: Sequence[str | os.PathLike | None] = ()) -> None:
+FRAME_TYPES = ("csv", "json")  # what write_frame writes (by the suffix)
+JSON_TYPES = ("json",)
+
+
+def check_outputs(*paths: str | os.PathLike | tuple[str | os.PathLike | None, Sequence[str]] | None,
+                  inputs: Sequence[str | os.PathLike | None] = (), types: Sequence[str] | None = FRAME_TYPES) -> None:
     """Refuse unusable output paths before any work is done, so a failing command writes nothing.
 
-    Each given path must name a file (not a folder) in an existing, writable folder, differ from the other outputs
-    and from every input file.
+    Each given path must name a file (not a folder) in an existing, writable folder, with a suffix of ``types``
+    (None: any; a path may be given as ``(path, types)`` for its own), differ from the other outputs and from every
+    input file. A symbolic link is followed (its target is written, the link stays); a character device, a FIFO or
+    ``/dev/stdout`` is written through, whatever its name (CSV unless the output is JSON only); a block device or a
+    socket is refused (:mod:`irt_elo.data.files`).
     """
+    from irt_elo.data.files import output_kind
+
     seen: dict[Path, str] = {}
-    for p in paths:
+    for item in paths:
+        p, kinds = item if isinstance(item, tuple) else (item, types)
         if not p:
             continue
         out = Path(p)
+        kind, target = output_kind(out)
+        if kind != "replace":
+            continue  # stdout, a device or a FIFO: written through, never renamed; any name
         if out.is_dir():
             raise IrtEloError(f"{out}: is a directory; give a file name for the output")
-        parent = out.parent if str(out.parent) else Path(".")
+        if kinds is not None and out.suffix.lower().lstrip(".") not in kinds:
+            raise IrtEloError(f"{out}: unsupported output type {out.suffix or '(none)'!r}; use "
+                              + " or ".join("." + k for k in kinds))
+        parent = target.parent if str(target.parent) else Path(".")
         if not parent.is_dir():
             raise IrtEloError(f"{out}: folder {parent} does not exist; create it first")
         if not os.access(parent, os.W_OK | os.X_OK):
             raise IrtEloError(f"{out}: folder {parent} is not writable; choose another output path")
-        key = out.resolve()
+        if target.exists() and not os.access(target, os.W_OK):  # a rename would replace it regardless
+            raise IrtEloError(f"{out}: the file is read-only; refusing to replace it (choose another output path)")
+        key = target.resolve()
         if key in seen:
             raise IrtEloError(f"{out}: given for two outputs ({seen[key]} and {p}); give each output its own file")
         seen[key] = str(p)
@@ -252,58 +292,122 @@ def check_outputs(*paths: str | os.PathLike | None, inputs: Sequence[str | os.Pa
 
 def check_figure_path(path: str | os.PathLike, *, inputs: Sequence[str | os.PathLike | None] = ()) -> None:
     """:func:`check_outputs` plus a figure type that :func:`save_figure` can write (.png, .svg, .pdf)."""
+    from irt_elo.data.files import output_kind
+
     out = Path(path)
-    if out.suffix.lower().lstrip(".") not in FIGURE_TYPES:
+    if output_kind(out)[0] == "replace" and out.suffix.lower().lstrip(".") not in FIGURE_TYPES:
         raise IrtEloError(f"{out}: unsupported figure type {out.suffix or '(none)'!r}; use .png, .svg or .pdf")
-    check_outputs(out, inputs=inputs)
+    check_outputs(out, inputs=inputs, types=FIGURE_TYPES)
 
 
-def atomic_write(path: str | os.PathLike, write: Callable[[Path], None], *, inputs: Sequence[str | os.PathLike] = ()
-                 ) -> Path:
-    """Call ``write(tmp)`` on a temporary file beside ``path`` and rename it into place.
+def written_in_place(path: str | os.PathLike) -> bool:
+    """Whether ``path`` is a file renamed into place (its suffix names its type), not stdout, a device or a FIFO
+    written through whatever its name."""
+    from irt_elo.data.files import output_kind
 
-    Nothing is left at ``path`` if ``write`` fails, and an input file is never overwritten.
+    return output_kind(path)[0] == "replace"
+
+
+class Outputs:
+    """The output files of one command, landing together or not at all (:class:`irt_elo.data.files.OutputSet`).
+
+    Each ``frame``/``json``/``figure`` call checks its path and writes a temporary file at once (an error names the
+    file and removes every temporary file); leaving the ``with`` block puts them all in place. CSV text cells that a
+    spreadsheet would run as formulas get a leading apostrophe unless ``raw_csv``.
+
+    >>> with Outputs(inputs=[args.data], raw_csv=args.raw_csv) as out:   # doctest: +SKIP
+    ...     out.frame(models, args.output, meta=meta, key="models")
+    ...     out.frame(benches, args.benchmarks_out, meta=meta, key="benchmarks")
     """
-    out = Path(path)
-    check_outputs(out, inputs=inputs)
-    parent = out.parent if str(out.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=parent)
-    except OSError as e:
-        raise IrtEloError(f"{out}: cannot write in folder {parent} ({e.strerror or e}); choose another output "
-                          "path") from None
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return out
+
+    def __init__(self, inputs: Sequence[str | os.PathLike | None] = (), *, raw_csv: bool = False) -> None:
+        from irt_elo.data.files import OutputSet
+
+        self.inputs = [i for i in inputs if i is not None]
+        self.raw_csv = raw_csv
+        self._set = OutputSet()
+
+    def add(self, path: str | os.PathLike, write: Callable[[Path], None], types: Sequence[str] | None = None
+            ) -> Path:
+        """Any output: ``write(tmp)`` writes it to a temporary file."""
+        check_outputs(path, inputs=self.inputs, types=types)
+        return self._set.add(path, write)
+
+    def frame(self, df: pd.DataFrame, path: str | os.PathLike | None, *, meta: dict[str, Any] | None = None,
+              key: str = "rows") -> Path | None:
+        """A table as CSV, or as JSON (``{"meta": ..., key: [rows]}``) for a ``.json`` path; nothing for None."""
+        if not path:
+            return None
+        text = frame_text(df, path, meta=meta, key=key, raw_csv=self.raw_csv)
+        return self.add(path, lambda p: p.write_text(text, encoding="utf-8"), FRAME_TYPES)
+
+    def json(self, obj: Any, path: str | os.PathLike | None) -> Path | None:
+        if not path:
+            return None
+        text = dumps(obj)
+        return self.add(path, lambda p: p.write_text(text, encoding="utf-8"), JSON_TYPES)
+
+    def figure(self, fig: Any, path: str | os.PathLike | None, *, dpi: int = 150) -> Path | None:
+        """A matplotlib figure; the format follows the suffix (.png, .svg, .pdf; PNG to a device or FIFO)."""
+        if not path:
+            return None
+        import matplotlib
+
+        from irt_elo.plots import fixed_metadata
+
+        out = Path(path)
+        check_figure_path(out, inputs=self.inputs)
+        fmt = out.suffix.lower().lstrip(".")
+        fmt = fmt if fmt in FIGURE_TYPES else "png"
+
+        def write(p: Path) -> None:
+            # A fixed salt makes SVG element ids (otherwise random per run) the same for the same figure.
+            with matplotlib.rc_context({"svg.hashsalt": "irt-elo"}):
+                fig.savefig(p, format=fmt, dpi=dpi, metadata=fixed_metadata(fmt))
+
+        return self._set.add(out, write)
+
+    def __enter__(self) -> Outputs:
+        return self
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        self._set.__exit__(exc_type, exc, tb)
 
 
 def dumps(obj: Any) -> str:
     return json.dumps(jsonable(obj), indent=2, ensure_ascii=False) + "\n"
 
 
+def frame_text(df: pd.DataFrame, path: str | os.PathLike, *, meta: dict[str, Any] | None = None,
+               key: str = "rows", raw_csv: bool = False) -> str:
+    """The text :func:`write_frame` writes: JSON for a ``.json`` path, else CSV (formula-like text cells
+    neutralised with a leading apostrophe unless ``raw_csv``)."""
+    if Path(path).suffix.lower() == ".json":
+        return dumps({"meta": meta or {}, key: records(df)})
+    from irt_elo.data.safe_text import csv_safe_frame
+
+    shown = df if raw_csv else csv_safe_frame(df)
+    return shown.to_csv(index=False, date_format="%Y-%m-%d", float_format=None, lineterminator="\n")
+
+
 def write_frame(df: pd.DataFrame, path: str | os.PathLike, *, meta: dict[str, Any] | None = None,
-                key: str = "rows", inputs: Sequence[str | os.PathLike] = ()) -> Path:
-    """Write a table atomically as CSV (by default) or JSON (``.json``: ``{"meta": ..., key: [rows]}``)."""
-    out = Path(path)
-    if out.suffix.lower() == ".json":
-        text = dumps({"meta": meta or {}, key: records(df)})
-    else:
-        text = df.to_csv(index=False, date_format="%Y-%m-%d", float_format=None, lineterminator="\n")
-    return atomic_write(out, lambda p: p.write_text(text, encoding="utf-8"), inputs=inputs)
+                key: str = "rows", inputs: Sequence[str | os.PathLike] = (), raw_csv: bool = False) -> Path:
+    """Write a table atomically as CSV (``.csv``) or JSON (``.json``: ``{"meta": ..., key: [rows]}``)."""
+    with Outputs(inputs, raw_csv=raw_csv) as out:
+        out.frame(df, path, meta=meta, key=key)
+    return Path(path)
 
 
 def write_json(obj: Any, path: str | os.PathLike, *, inputs: Sequence[str | os.PathLike] = ()) -> Path:
-    text = dumps(obj)
-    return atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"), inputs=inputs)
+    with Outputs(inputs) as out:
+        out.json(obj, path)
+    return Path(path)
 
 
 def format_table(df: pd.DataFrame, floats: dict[str, str] | None = None, max_width: int = 38) -> str:
-    """Plain fixed-width table for the terminal."""
+    """Plain fixed-width table for the terminal (control characters in cells shown as escapes)."""
+    from irt_elo.data.safe_text import terminal_safe
+
     floats = floats or {}
     cols = list(df.columns)
     cells: list[list[str]] = []
@@ -318,7 +422,7 @@ def format_table(df: pd.DataFrame, floats: dict[str, str] | None = None, max_wid
             elif isinstance(v, (float, np.floating)):
                 s = format(float(v), floats.get(c, ".2f"))
             else:
-                s = str(v)
+                s = terminal_safe(str(v))  # names from other people's files: no escape sequences reach the terminal
             line.append(s if len(s) <= max_width else s[: max_width - 1] + "…")
         cells.append(line)
     widths = [max([len(str(c))] + [len(r[i]) for r in cells]) for i, c in enumerate(cols)]
@@ -333,31 +437,14 @@ def format_table(df: pd.DataFrame, floats: dict[str, str] | None = None, max_wid
 def save_figure(fig: Any, path: str | os.PathLike, *, dpi: int = 150,
                 inputs: Sequence[str | os.PathLike] = ()) -> Path:
     """Save a matplotlib figure atomically; the format follows the suffix (.png, .svg, .pdf)."""
-    import matplotlib
-
-    out = Path(path)
-    check_figure_path(out, inputs=inputs)
-    fmt = out.suffix.lower().lstrip(".")
-
-    def write(p: Path) -> None:
-        # A fixed salt makes SVG element ids (otherwise random per run) the same for the same figure.
-        with matplotlib.rc_context({"svg.hashsalt": "irt-elo"}):
-            fig.savefig(p, format=fmt, dpi=dpi, metadata=_fixed_metadata(fmt))
-
-    return atomic_write(out, write, inputs=inputs)
-
-
-def _fixed_metadata(fmt: str) -> dict[str, Any]:
-    # No creation dates or software versions in the file, so the same inputs give byte-identical figures.
-    if fmt == "png":
-        return {"Software": None}
-    if fmt == "svg":
-        return {"Date": None, "Creator": None}
-    return {"CreationDate": None, "Creator": None, "Producer": None}
+    with Outputs(inputs) as out:
+        out.figure(fig, path, dpi=dpi)
+    return Path(path)
 
 
 __all__ = ["chosen_vintage", "load_table", "frozen_fit", "read_new_models", "fitter_from_args", "name_list",
            "one_preset", "scale_from_args",
            "check_level", "check_bootstrap", "check_jobs", "value_interval", "figure_path", "check_outputs",
-           "check_figure_path", "atomic_write", "dumps", "write_frame", "write_json", "format_table", "save_figure",
+           "check_figure_path", "is_capability_file", "written_in_place", "dumps", "frame_text", "write_frame",
+           "Outputs", "FRAME_TYPES", "JSON_TYPES", "write_json", "format_table", "save_figure",
            "FIGURE_TYPES", "METHOD_OPTIONS"]

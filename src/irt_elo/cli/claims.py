@@ -52,11 +52,11 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from irt_elo.analysis.claims import check_claims
-    from irt_elo.cli._common import check_bootstrap, check_level, check_outputs, write_frame
+    from irt_elo.cli._common import check_bootstrap, check_level, check_outputs, write_frame, written_in_place
     from irt_elo.data.claims import read_claims
 
     inputs = [x for x in (args.data, args.claims) if x]
-    if args.output and Path(args.output).suffix.lower() not in (".json", ".csv"):
+    if args.output and written_in_place(args.output) and Path(args.output).suffix.lower() not in (".json", ".csv"):
         raise IrtEloError(f"{args.output}: the claims table is written as .json or .csv; use one of those names")
     check_outputs(args.output, inputs=inputs)
     check_level(args.level)
@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
     if args.output:
         write_frame(res.table, args.output, meta={"command": "irt-elo claims", "data": res.data,
                                                   "level": res.level, "seed": res.seed, "notes": list(res.notes)},
-                    key="claims", inputs=inputs)
+                    key="claims", inputs=inputs, raw_csv=args.raw_csv)
     if not args.quiet:
         print(describe(res))
     return 0
@@ -94,7 +94,7 @@ def load_data(args: argparse.Namespace) -> dict[str, Any]:
         return {"data": vintage_capabilities(vintage), "table": read_release(vintage.path).table}
     if args.data is None:
         return {}
-    from irt_elo.analysis.capabilities import Capabilities, is_capability_table
+    from irt_elo.analysis.capabilities import Capabilities
     from irt_elo.data.readers.epoch_release import is_release, read_release
 
     path = Path(args.data)
@@ -103,10 +103,9 @@ def load_data(args: argparse.Namespace) -> dict[str, Any]:
         return {"data": Capabilities.from_release(release), "table": release.table}
     if not path.exists():
         raise IrtEloError(f"{path}: no such file")
-    from irt_elo.data.table import read_csv_strict
+    from irt_elo.cli._common import is_capability_file
 
-    cols = [c for c in read_csv_strict(path).columns if c != "_line"]
-    if not is_capability_table(cols):
+    if not is_capability_file(path):
         raise IrtEloError(f"{path}: not a table of fitted capabilities (model, capability, ci_low, ci_high, "
                           "release_date[, group]); fit a score table first (`irt-elo fit DATA -o caps.csv`)")
     return {"data": Capabilities.from_scores(path)}

@@ -234,12 +234,12 @@ def decomposition_table(frame: Any) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from irt_elo.cli._common import check_outputs, load_table, write_frame, write_json
+    from irt_elo.cli._common import JSON_TYPES, Outputs, check_outputs, load_table
 
     resolve(args)
     check_common(args)
     inputs = [args.data] if args.data else []
-    check_outputs(args.output, args.decomposition_out, inputs=inputs)
+    check_outputs((args.output, JSON_TYPES), args.decomposition_out, inputs=inputs)
     specs = specs_from_args(args)
     if args.subsets is not None and args.subsets < 1:
         raise IrtEloError(f"--subsets must be at least 1, not {args.subsets}")
@@ -262,10 +262,10 @@ def run(args: argparse.Namespace) -> int:
         out["harness"] = harness(table, specs, args, say)
     if args.caisi_table:
         out["caisi_table"] = caisi_table(comp, args, say)
-    if args.decomposition_out and dec is not None:
-        write_frame(dec.frame, args.decomposition_out, meta={"data": table.name}, key="steps", inputs=inputs)
-    if args.output:
-        write_json(out, args.output, inputs=inputs)
+    with Outputs(inputs, raw_csv=args.raw_csv) as files:  # both files land, or neither
+        if dec is not None:
+            files.frame(dec.frame, args.decomposition_out, meta={"data": table.name}, key="steps")
+        files.json(out, args.output)
     return 0
 
 

@@ -53,7 +53,7 @@ def add_parser(sub: Any) -> None:
     d.add_argument("--misfit", type=float, default=2.0, help="warn when infit or outfit exceeds this")
     opt.add_uncertainty(p, bootstrap=f"bootstrap draws per fold for the predictive-interval check (default "
                                      f"{opt.REFIT_BOOTSTRAP}; 0 = skip the check)", old_level_option=False)
-    opt.add_output(p, output="write everything as JSON", top=True)
+    opt.add_output(p, output="write everything as JSON", top=True, csv=False)
     p.set_defaults(run=run)
 
 
@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     if args.output and not str(args.output).lower().endswith(".json"):
         raise IrtEloError(f"{args.output}: diagnose writes JSON; give a file name ending in .json")
     check_jobs(args.jobs)
-    check_outputs(args.output, inputs=[args.data] if args.data else [])
+    check_outputs(args.output, inputs=[args.data] if args.data else [], types=("json",))
     table = load_table(args)
     seed = args.seed
     fitter = fitter_from_args(args, table)

@@ -61,13 +61,13 @@ def run(args: argparse.Namespace) -> int:
     if args.bayes or args.data_level == "item":
         return run_levels(args)
     from irt_elo.cli._common import (
+        Outputs,
         check_bootstrap,
         check_jobs,
         check_level,
         check_outputs,
         fitter_from_args,
         load_table,
-        write_frame,
     )
 
     check_estimation(args, "aggregate")
@@ -85,10 +85,9 @@ def run(args: argparse.Namespace) -> int:
                          progress=not args.quiet and sys.stderr.isatty())
     models, benches = fitter.models_, fitter.benchmarks_
     meta = fit_meta(fitter)
-    if args.output:
-        write_frame(models, args.output, meta=meta, key="models", inputs=inputs)
-    if args.benchmarks_out:
-        write_frame(benches, args.benchmarks_out, meta=meta, key="benchmarks", inputs=inputs)
+    with Outputs(inputs, raw_csv=args.raw_csv) as out:  # both files land, or neither
+        out.frame(models, args.output, meta=meta, key="models")
+        out.frame(benches, args.benchmarks_out, meta=meta, key="benchmarks")
     if not args.quiet:
         print(describe(fitter))
         print(format_ranked(fitter.summary, args.top))
@@ -248,7 +247,7 @@ def check_path_options(args: argparse.Namespace, path: str, item_data: bool) -> 
 
 def run_levels(args: argparse.Namespace) -> int:
     """``--level item`` and ``--bayes``: check every option, read, fit, write, print (in that order)."""
-    from irt_elo.cli._common import check_level, check_outputs, write_frame
+    from irt_elo.cli._common import Outputs, check_level, check_outputs
     from irt_elo.fit.fitter import rank_models
 
     item_data = args.data_level == "item"
@@ -270,11 +269,9 @@ def run_levels(args: argparse.Namespace) -> int:
     fitter.fit(table)
     models, columns = level_frames(fitter, se=args.se)
     meta = level_meta(fitter, args, preset)
-    if args.output:
-        write_frame(models, args.output, meta=meta, key="models", inputs=inputs)
-    if args.benchmarks_out:
-        write_frame(columns, args.benchmarks_out, meta=meta, key="items" if item_data else "benchmarks",
-                    inputs=inputs)
+    with Outputs(inputs, raw_csv=args.raw_csv) as out:  # both files land, or neither
+        out.frame(models, args.output, meta=meta, key="models")
+        out.frame(columns, args.benchmarks_out, meta=meta, key="items" if item_data else "benchmarks")
     if not args.quiet:
         print(describe_level(fitter, preset))
         print(format_ranked(rank_models(models), args.top))

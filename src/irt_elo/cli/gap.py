@@ -77,14 +77,8 @@ def add_gap_arguments(p: argparse.ArgumentParser) -> None:
                      "(CAISI's question)")
     m.add_argument("--how", choices=("record", "trend"), default="record",
                    help="with --model: the leader's frontier models, or its least-squares trend line")
-    m.add_argument("--by", choices=("open", "country", "organization", "closed-us"),
-                   help="grouping (default: open vs closed weights; country for --method caisi; closed-us, the default "
-                        "with --model: closed US models, CAISI's frontier, vs open)")
-    m.add_argument("--lead", metavar="GROUP",
-                   help="leading group (default: closed; US with --by country; 'closed US' with --by closed-us)")
-    m.add_argument("--trail", metavar="GROUP", help="trailing group (default: open; China with --by country)")
-    m.add_argument("--unknown-as", metavar="GROUP",
-                   help="put models of unknown accessibility/country in this group (default: in none)")
+    opt.add_grouping(m, by_help="grouping (default: open vs closed weights; country for --method caisi; closed-us, "
+                                "the default with --model: closed US models, CAISI's frontier, vs open)")
     m.add_argument("--days-per-month", type=float, default=30.5, help="months = days / this (IAPS: 30.5)")
     opt.add_uncertainty(p, bootstrap=BOOTSTRAP_HELP, draws=True, test=True)
 
@@ -111,8 +105,8 @@ def load_capabilities(args: argparse.Namespace):
     as they are, or a score table fitted (and bootstrapped) first."""
     from pathlib import Path
 
-    from irt_elo.analysis.capabilities import Capabilities, is_capability_table
-    from irt_elo.cli._common import check_bootstrap, fitter_from_args, load_table
+    from irt_elo.analysis.capabilities import Capabilities
+    from irt_elo.cli._common import check_bootstrap, fitter_from_args, is_capability_file, load_table
     from irt_elo.data.readers.epoch_release import is_release, read_release
 
     fit_options = [o for o in FIT_OPTIONS if getattr(args, o, None)]
@@ -123,16 +117,11 @@ def load_capabilities(args: argparse.Namespace):
         path = Path(args.data)
         if is_release(path) and not fit_asked:
             return Capabilities.from_release(read_release(path))
-        if path.is_file() and path.suffix.lower() != ".zip":
-            from irt_elo.data.table import read_csv_strict
-
-            cols = [c for c in read_csv_strict(path).columns if c != "_line"]
-            if is_capability_table(cols):
-                if fit_asked:
-                    given = ", ".join("--" + o.replace("_", "-") for o in fit_options) or "--bootstrap"
-                    raise IrtEloError(f"{path}: is a table of fitted capabilities; {given} apply to score tables "
-                                      "only")
-                return Capabilities.from_scores(path)
+        if is_capability_file(path):
+            if fit_asked:
+                given = ", ".join("--" + o.replace("_", "-") for o in fit_options) or "--bootstrap"
+                raise IrtEloError(f"{path}: is a table of fitted capabilities; {given} apply to score tables only")
+            return Capabilities.from_scores(path)
     n_boot = check_bootstrap(opt.REFIT_BOOTSTRAP if args.bootstrap is None else args.bootstrap)
     try:
         table = load_table(args)
@@ -218,20 +207,18 @@ def compute(args: argparse.Namespace):
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from irt_elo.cli._common import check_outputs, write_frame, write_json
+    from irt_elo.cli._common import Outputs, check_outputs, written_in_place
 
     inputs = [args.data] if args.data else []
-    if args.output and Path(args.output).suffix.lower() != ".json":
+    if args.output and written_in_place(args.output) and Path(args.output).suffix.lower() != ".json":
         raise IrtEloError(f"{args.output}: the gap result is written as JSON; use a .json file name")
     check_outputs(args.output, args.series_out, inputs=inputs)
     if args.vintage == "all":
         return run_all_vintages(args)
     caps, res = compute(args)
-    if args.output:
-        write_json({**res.to_dict(), "command": "irt-elo gap"}, args.output, inputs=inputs)
-    if args.series_out:
-        write_frame(res.series, args.series_out, meta={"method": res.method, "data": res.data}, key="series",
-                    inputs=inputs)
+    with Outputs(inputs, raw_csv=args.raw_csv) as out:  # both files land, or neither
+        out.json({**res.to_dict(), "command": "irt-elo gap"}, args.output)
+        out.frame(res.series, args.series_out, meta={"method": res.method, "data": res.data}, key="series")
     if not args.quiet:
         print(describe(res))
         note = freshness(args)
@@ -373,7 +360,7 @@ def describe(res: Any) -> str:
             parts = [f"{k} {v['gap_months']:.2f}" for k, v in bc.items() if v]
             lines.append(f"  months by criterion (central): {', '.join(parts)}")
         lines += describe_trend(res)
-    for key in ("note", "window_note"):
+    for key in ("note", "window_note", "unknown_note"):
         if d.get(key):
             lines.append(f"  note: {d[key]}")
     lines.append(f"  significance: {res.uncertainty}")

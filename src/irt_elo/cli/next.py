@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
             "path": choice.path.to_dict(orient="records"),
             "rule": "posterior-weighted Fisher information under the residual model"}
     if args.output:
-        write_frame(choice.ranking, args.output, meta=meta, key="ranking", inputs=s.inputs)
+        write_frame(choice.ranking, args.output, meta=meta, key="ranking", inputs=s.inputs, raw_csv=args.raw_csv)
     if not args.quiet:
         print(report(choice, s.fitter, args.top))
         unknown = sorted(set(cells["benchmark"]) - set(s.frozen.benchmarks))

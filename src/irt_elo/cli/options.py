@@ -18,7 +18,7 @@ LOSSES = ("least_squares", "binomial", "bernoulli", "beta")
 SCALES = ("eci", "elo", "logit")
 DEFAULT_SEED = 12345  # seed of every random draw unless --seed says otherwise (Epoch's bootstrap seed)
 DEFAULT_LEVEL = 0.90  # interval level (Epoch's 90%)
-DEFAULT_JOBS = 1  # worker processes; small jobs on few cores run fastest serially
+DEFAULT_JOBS = "auto"  # serial unless the refits, timed on the first, clearly repay starting worker processes
 DEFAULT_TOP = 20  # rows printed per table
 DEFAULT_DRAWS = 500  # parametric draws of an interval (Epoch's bootstrap count)
 REFIT_BOOTSTRAP = 100  # bootstrap draws when gap or compare fit the data themselves
@@ -36,6 +36,19 @@ def seed(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
     if not 0 <= value < 2 ** 32:
         raise argparse.ArgumentTypeError(f"{value}: give an integer in [0, 2**32)")
+    return value
+
+
+def jobs(text: str) -> int | str:
+    """An argparse type: ``auto`` or a non-zero number of worker processes (-1: all cores)."""
+    if text.strip().lower() == "auto":
+        return "auto"
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: give 'auto' or a number of workers (-1: all cores)") from None
+    if value == 0:
+        raise argparse.ArgumentTypeError("0: give 'auto' or a non-zero number of workers (-1: all cores)")
     return value
 
 
@@ -112,7 +125,8 @@ def add_score_reading(g: Any) -> None:
     sc.add_argument("--fraction", dest="score_scale", action="store_const", const="fraction",
                     help="scores are fractions (0-1); a value above 1 is an error")
     sc.add_argument("--score-scale", dest="score_scale", choices=("fraction", "percent", "auto"),
-                    help="fraction, percent, or auto (guess from the largest value)")
+                    help="fraction, percent, or auto (fractions when no score exceeds 1, else percentages; a file "
+                         "or benchmark mixing both is an error naming the rows, never rescaled)")
 
 
 def add_data(p: argparse.ArgumentParser) -> None:
@@ -124,11 +138,26 @@ def add_data(p: argparse.ArgumentParser) -> None:
     add_score_reading(g)
     g.add_argument("--aggregate", choices=("max", "mean", "error"), default="max",
                    help="combine repeated (model, benchmark) rows: best (Epoch), mean, or refuse")
+    add_table_columns(g)
     g.add_argument("--vintage", metavar="NAME",
                    help="instead of DATA, a data vintage: 'latest' (the newest bundled or fetched Epoch release), a "
                         "date YYYY-MM-DD, or a fetched vintage's name (`irt-elo fetch --list`); `gap` also takes "
                         "'all'; default: the bundled 2026-08-11 release")
     p.set_defaults(score_scale="fraction")
+
+
+def add_table_columns(g: Any) -> None:
+    """Which columns of a foreign CSV mean what: ``--model-column``, ``--drop-columns``, ``--date-format`` (a wide
+    file's benchmark columns are chosen with ``--benchmarks``, see :func:`add_method`)."""
+    g.add_argument("--model-column", metavar="NAME",
+                   help="the column holding the model names (default: 'model' or an alias; in a wide file, else the "
+                        "first column)")
+    g.add_argument("--drop-columns", metavar="A,B,...",
+                   help="columns of DATA to ignore (comma-separated), e.g. a URL, a size or an average column of a "
+                        "wide leaderboard; in a wide file --benchmarks A,B,... instead names the benchmark columns")
+    g.add_argument("--date-format", metavar="FMT",
+                   help="the one format of the release-date column, in strftime codes (e.g. %%d/%%m/%%Y); default: "
+                        "ISO, YYYY-MM-DD")
 
 
 def add_preset(g: Any, *, help: str | None = None) -> None:  # noqa: A002 - argparse's name
@@ -162,7 +191,9 @@ def add_method(p: argparse.ArgumentParser, *, old_model_option: bool = False, su
     m.add_argument("--since", metavar="DATE", help="keep models released on or after this date (YYYY-MM-DD)")
     m.add_argument("--until", metavar="DATE", help="keep models released on or before this date (YYYY-MM-DD)")
     if subset:
-        m.add_argument("--benchmarks", metavar="A,B,...", help="fit only these benchmarks (comma-separated)")
+        m.add_argument("--benchmarks", metavar="A,B,...",
+                       help="fit only these benchmarks (comma-separated); in a wide DATA file, these columns are the "
+                            "benchmarks and the other columns are ignored")
     m.add_argument("--start-seed", type=seed, metavar="N",
                    help="seed of the fit's random start values (default: the preset's, 42 for eci)")
     return m
@@ -216,9 +247,10 @@ def add_seed(g: Any, help: str | None = None) -> None:  # noqa: A002 - argparse'
 
 def add_workers(g: Any) -> None:
     """Where refits run: local worker processes or a Dask cluster."""
-    g.add_argument("--jobs", type=int, default=DEFAULT_JOBS, metavar="N",
-                   help="parallel worker processes (-1: all cores)")
-    g.add_argument("--n-jobs", dest="jobs", type=int, action=Deprecated, new="--jobs")
+    g.add_argument("--jobs", type=jobs, default=DEFAULT_JOBS, metavar="N",
+                   help="parallel worker processes (-1: all cores; auto: one, unless the first refit's time says "
+                        "the rest would run clearly faster on the free cores; the results are the same either way)")
+    g.add_argument("--n-jobs", dest="jobs", type=jobs, action=Deprecated, new="--jobs")
     g.add_argument("--scheduler", metavar="ADDRESS",
                    help="run refits on this Dask scheduler (e.g. tcp://host:8786); needs irt-elo[dask]")
 
@@ -228,14 +260,33 @@ def add_model(g: Any, help: str) -> None:  # noqa: A002 - argparse's name
     g.add_argument("--model", metavar="NAME", help=help)
 
 
-def add_output(p: argparse.ArgumentParser, *, output: str, top: bool = False) -> Any:
-    """``-o/--output`` (``output`` says what it writes), ``-q`` and optionally ``--top``; returns the group."""
-    o = p.add_argument_group("output")
+OUTPUT_RULES = ("Each output is written to a temporary file and renamed into place, all of them or none (a new\n"
+                "file's mode follows the umask); a symbolic link's target is written and the link stays;\n"
+                "/dev/stdout, devices such as /dev/null and named pipes are written through, never replaced.")
+CSV_RULE = ("\nCSV text cells a spreadsheet would run as formulas (starting with = + - @, a tab or a carriage\n"
+            "return) get a leading ' unless --raw-csv; numbers are never changed.")
+
+
+def add_output(p: argparse.ArgumentParser, *, output: str, top: bool = False, csv: bool = True) -> Any:
+    """``-o/--output`` (``output`` says what it writes), ``-q``, optionally ``--top``, and ``--raw-csv`` when the
+    command writes CSV (``csv``); returns the group."""
+    o = p.add_argument_group("output", description=OUTPUT_RULES + (CSV_RULE if csv else ""))
     o.add_argument("-o", "--output", metavar="OUT", help=output)
+    if csv:
+        add_raw_csv(o)
     if top:
         o.add_argument("--top", type=int, default=DEFAULT_TOP, help="rows to print per table (0 = all)")
     add_quiet(o)
     return o
+
+
+def add_raw_csv(g: Any) -> None:
+    """``--raw-csv``: write CSV text cells as they are (by default a cell a spreadsheet would run as a formula gets
+    a leading apostrophe)."""
+    g.add_argument("--raw-csv", action="store_true",
+                   help="write CSV text cells exactly as they are; by default a name starting with = + - @, a tab "
+                        "or a carriage return gets a leading ' so a spreadsheet shows it as text instead of running "
+                        "it as a formula (numbers are never changed)")
 
 
 def add_quiet(g: Any) -> None:
@@ -296,6 +347,7 @@ def add_new_models(p: argparse.ArgumentParser, *, required: bool) -> None:
                         + ("" if required else "; without it --model names a model of the fit"))
     g = p.add_argument_group("input (NEW)")
     add_score_reading(g)
+    add_table_columns(g)
     p.set_defaults(score_scale="fraction", aggregate="error")
 
 
@@ -312,17 +364,37 @@ def add_claims(g: Any) -> None:
                    help="check only this claim (its id, e.g. E2); repeat for several")
 
 
+def add_grouping(g: Any, *, by_help: str) -> None:
+    """Which groups are compared: ``--by``, ``--lead``, ``--trail``, ``--unknown-as`` (``irt-elo gap`` and
+    ``forecast``)."""
+    g.add_argument("--by", choices=("open", "country", "organization", "closed-us"), help=by_help)
+    g.add_argument("--lead", metavar="GROUP",
+                   help="leading group (default: closed; US with --by country; 'closed US' with --by closed-us)")
+    g.add_argument("--trail", metavar="GROUP", help="trailing group (default: open; China with --by country)")
+    g.add_argument("--unknown-as", metavar="GROUP",
+                   help="put models of unknown accessibility/country in this group (default: in none)")
+
+
+def add_forecast(g: Any) -> None:
+    """The forecast's ``--horizon`` and ``--paths`` (``irt-elo forecast`` and ``report``)."""
+    g.add_argument("--horizon", default="12m", metavar="DURATION",
+                   help="how far ahead the forecast goes: 12m, 18m, 2y, 26w or 90d (default 12m)")
+    g.add_argument("--paths", dest="n_paths", type=int, default=500, metavar="N",
+                   help="simulated paths per frontier for the forecast's prediction intervals (a backtest's "
+                        "forecasts use up to 200)")
+
+
 def add_figure_output(p: argparse.ArgumentParser, default: str) -> None:
     """The ``-o`` of a plot kind: a figure file (default ``default``)."""
     p.add_argument("-o", "--output", metavar="OUT", help=f"figure file: .png, .svg or .pdf (default: {default})")
     p.set_defaults(default_output=default)
 
 
-__all__ = ["seed", "HelpFormatter", "Deprecated", "add_data", "add_preset", "add_method", "add_scale",
+__all__ = ["seed", "jobs", "HelpFormatter", "Deprecated", "add_data", "add_preset", "add_method", "add_scale",
            "add_uncertainty", "add_seed", "add_workers", "add_model", "DataLevel", "add_data_level", "add_estimation",
-           "add_output", "add_quiet", "add_fetch", "add_figure_output", "add_against", "add_new_models",
+           "add_output", "add_raw_csv", "add_quiet", "add_fetch", "add_figure_output", "add_against", "add_new_models",
            "add_frozen_fit", "add_claims",
            "add_benchmark",
-           "add_score_reading", "DEFAULT_SEED", "DEFAULT_LEVEL",
+           "add_score_reading", "add_table_columns", "add_grouping", "add_forecast", "DEFAULT_SEED", "DEFAULT_LEVEL",
            "DEFAULT_JOBS", "DEFAULT_TOP", "DEFAULT_DRAWS", "REFIT_BOOTSTRAP", "FORMS", "LOSSES", "SCALES",
            "UNCERTAINTY", "ESTIMATORS", "ITEM_ESTIMATORS", "BAYES_ESTIMATORS", "DEFAULT_FETCH_TIMEOUT"]

@@ -18,6 +18,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "capabilities": ("fit", "fitted capability against release date, open vs closed"),
     "gap": ("gap", "both frontiers with interval bands and the gap over time (points and months)"),
     "trend": ("gap", "frontier trend: slope per year, breakpoint scan or slope ratio"),
+    "forecast": ("forecast", "both frontiers projected with prediction bands, the gap in months, and the backtest"),
     "compare": ("compare", "waterfall: the headline gap after each method choice from the eci to the caisi preset"),
     "subsets": ("compare", "distribution of the headline gap over random benchmark subsets"),
     "items": ("diagnose", "item characteristic curves: predicted score vs capability, with observed scores"),

@@ -74,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
             "seed": args.seed, "parameter_draws": fz.n_draws, "parameter_draws_from": fz.draws_source,
             "interval": "parameter draws plus a residual draw per score (Var = v_b mu (1 - mu)), percentiles"}
     if args.output:
-        write_frame(out, args.output, meta=meta, key="predictions", inputs=s.inputs)
+        write_frame(out, args.output, meta=meta, key="predictions", inputs=s.inputs, raw_csv=args.raw_csv)
     if not args.quiet:
         print(report(model, note, s.fitter, out, args.level, args.top))
     return 0

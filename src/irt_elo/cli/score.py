@@ -54,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
                               replace=args.replace)
     meta = score_meta(s.fitter, placed, args)
     if args.output:
-        write_frame(placed.summary, args.output, meta=meta, key="models", inputs=s.inputs)
+        write_frame(placed.summary, args.output, meta=meta, key="models", inputs=s.inputs, raw_csv=args.raw_csv)
     if not args.quiet:
         print(report(s.fitter, placed, args.top))
     return 0

@@ -23,6 +23,8 @@ import numpy as np
 from scipy import sparse
 from scipy.special import expit, log_expit
 
+from irt_elo.core.memory import check_allocation
+
 PenaltyForm = Literal["l2", "log_slope", "none"]
 
 
@@ -136,6 +138,32 @@ class Design:
     @property
     def n_obs(self) -> int:
         return int(self.model_idx.size)
+
+    def slope_cells(self) -> tuple[np.ndarray, np.ndarray]:
+        """Indices of the cells whose benchmark has a free slope, and that slope's position (computed once)."""
+        cached = self.__dict__.get("_slope_cells")
+        if cached is None:
+            cells = np.flatnonzero(self.has_slope)
+            cached = (cells, self.layout.free_pos[self.bench_idx[cells]])
+            object.__setattr__(self, "_slope_cells", cached)
+        return cached
+
+    def coupling_pattern(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+        """CSR pattern of the (models x (difficulties, free slopes)) curvature coupling, computed once per design:
+        ``(indices, indptr, position, nnz)`` with ``position`` mapping the entries of each cell (its difficulty,
+        then, for cells with a free slope, its slope) to their CSR slot (repeated cells share a slot)."""
+        cached = self.__dict__.get("_coupling")
+        if cached is None:
+            lay = self.layout
+            k = lay.n_benchmarks + lay.n_free_slopes
+            rows = np.concatenate([self.model_idx, self.model_idx[self.has_slope]])
+            cols = np.concatenate([self.bench_idx, lay.n_benchmarks + lay.free_pos[self.bench_idx[self.has_slope]]])
+            keys, position = np.unique(rows.astype(np.int64) * k + cols, return_inverse=True)
+            indptr = np.zeros(lay.n_models + 1, dtype=np.intp)
+            np.cumsum(np.bincount(keys // k, minlength=lay.n_models), out=indptr[1:])
+            cached = ((keys % k).astype(np.intp), indptr, position.ravel(), int(keys.size))
+            object.__setattr__(self, "_coupling", cached)
+        return cached
 
     def linear_predictor(self, x: np.ndarray) -> np.ndarray:
         theta, delta, alpha = self.layout.unpack(x)
@@ -256,7 +284,8 @@ def penalty_curvature(x: np.ndarray, layout: Layout, form: PenaltyForm = "l2") -
 
 def add_penalty(x: np.ndarray, layout: Layout, lam: float, form: PenaltyForm, f: float,
                 g: np.ndarray | None = None, blocks: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
-                exact: bool = False) -> tuple[float, np.ndarray | None, tuple[np.ndarray, np.ndarray, np.ndarray] | None]:
+                exact: bool = False
+                ) -> tuple[float, np.ndarray | None, tuple[np.ndarray, np.ndarray, np.ndarray] | None]:
     """Add the ridge ``0.5 * lam * P(x) / n_params`` to a loss value and, when given, its gradient and arrow blocks
     ``(D, C, E)`` (:func:`hessian_blocks`; exact penalty Hessian or, with ``exact=False``, :func:`penalty_curvature`).
 
@@ -493,6 +522,8 @@ def hessian_blocks(x: np.ndarray, design: Design, curv: np.ndarray, grad: np.nda
     a = alpha[bi]
     caa = curv * a * a
     D = np.bincount(mi, caa, m)
+    check_allocation(8.0 * (m + b + nf) * (b + nf), f"the dense curvature blocks of {m} models x {b} benchmarks",
+                     "fit with irt_elo.core.solve.solve, which keeps them sparse, or use fewer models or benchmarks")
     C = np.empty((m, b + nf))
     C[:, :b] = np.bincount(mi * b + bi, -caa, m * b).reshape(m, b)
     E = np.zeros((b + nf, b + nf))
@@ -520,7 +551,138 @@ def dense_hessian(D: np.ndarray, C: np.ndarray, E: np.ndarray) -> np.ndarray:
     >>> dense_hessian(np.array([1.0, 2.0]), np.array([[-1.0], [-2.0]]), np.array([[3.0]])).tolist()
     [[1.0, 0.0, -1.0], [0.0, 2.0, -2.0], [-1.0, -2.0, 3.0]]
     """
+    n = D.size + E.shape[0]
+    check_allocation(8.0 * n * n, f"a dense ({n} x {n}) curvature matrix",
+                     "use the structured curvature (irt_elo.core.solve.sparse_curvature) for this many parameters")
     return np.block([[np.diag(D), C], [C.T, E]])
+
+
+@dataclass(frozen=True, eq=False)
+class SparseBlocks:
+    """The curvature ``[[diag(D), C], [C^T, E]]`` stored by its structure, in O(cells + models + benchmarks) memory.
+
+    Each cell touches one model and one benchmark, so the capability block is diagonal (``D``), the coupling ``C``
+    (models x (difficulties, free slopes)) has at most two non-zeros per observed (model, benchmark) pair (a sparse
+    CSR matrix, duplicates summed), and the (difficulty, slope) block ``E`` is block-diagonal: a 2 x 2 block per
+    benchmark with a free slope, 1 x 1 otherwise. ``E_diag`` (K,) is its diagonal and ``E_off`` (F,) the
+    (difficulty, slope) entry of each free slope's block, the difficulty being ``layout.free[j]``.
+    """
+
+    layout: Layout
+    D: np.ndarray
+    C: sparse.csr_matrix
+    E_diag: np.ndarray
+    E_off: np.ndarray
+
+    def dense(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The arrow blocks ``(D, C, E)`` as dense arrays (what :func:`hessian_blocks` returns)."""
+        lay = self.layout
+        b = lay.n_benchmarks
+        E = np.diag(self.E_diag)
+        E[lay.free, b + np.arange(lay.n_free_slopes)] = self.E_off
+        E[b + np.arange(lay.n_free_slopes), lay.free] = self.E_off
+        return self.D, self.C.toarray(), E
+
+    def add_diagonal(self, diag: np.ndarray) -> SparseBlocks:
+        """The same curvature plus ``diag`` (a full-length parameter vector) on the diagonal."""
+        m = self.layout.n_models
+        return SparseBlocks(self.layout, self.D + diag[:m], self.C, self.E_diag + diag[m:], self.E_off)
+
+
+def hessian_sparse_blocks(x: np.ndarray, design: Design, curv: np.ndarray, grad: np.ndarray | None = None
+                          ) -> SparseBlocks:
+    """:func:`hessian_blocks` stored by its structure (:class:`SparseBlocks`): no (M x K) or (K x K) dense array,
+    so memory and time grow with the number of cells, not with models x benchmarks.
+
+    Examples
+    --------
+    >>> d = Design(Layout.one_pl(2, 1), np.array([0, 1]), np.array([0, 0]))
+    >>> [a.tolist() for a in hessian_sparse_blocks(np.zeros(3), d, np.array([1.0, 2.0])).dense()]
+    [[1.0, 2.0], [[-1.0], [-2.0]], [[3.0]]]
+    """
+    theta, delta, alpha = design.layout.unpack(x)
+    mi, bi = design.model_idx, design.bench_idx
+    return _sparse_blocks(design, alpha[bi], theta[mi] - delta[bi], None, curv, grad)[1]
+
+
+def _sparse_blocks(design: Design, a: np.ndarray, u: np.ndarray, gz: np.ndarray | None, curv: np.ndarray,
+                   grad: np.ndarray | None) -> tuple[np.ndarray | None, SparseBlocks]:
+    """Gradient (when ``gz`` is given) and :class:`SparseBlocks` from per-cell slopes ``a``, ``u = theta - delta``
+    and derivatives; one pass over the cells shared by both (the same sums as :func:`gradient_blocks` and
+    :func:`hessian_blocks`)."""
+    lay = design.layout
+    m, b, nf = lay.n_models, lay.n_benchmarks, lay.n_free_slopes
+    mi, bi = design.model_idx, design.bench_idx
+    cells, k = design.slope_cells()
+    g = None
+    if gz is not None:
+        ga = gz * a
+        parts = [np.bincount(mi, ga, m), -np.bincount(bi, ga, b)]
+        if nf:
+            parts.append(np.bincount(k, gz[cells] * u[cells], nf))
+        g = np.concatenate(parts)
+    caa = curv * a * a
+    D = np.bincount(mi, caa, m)
+    E_diag = np.empty(b + nf)
+    E_diag[:b] = np.bincount(bi, caa, b)
+    vals = [-caa]
+    E_off = np.zeros(nf)
+    if nf:
+        uh, ch = u[cells], curv[cells]
+        cross = ch * a[cells] * uh
+        if grad is not None:
+            cross = cross + grad[cells]
+        vals.append(cross)
+        E_off = np.bincount(k, -cross, nf)
+        E_diag[b:] = np.bincount(k, ch * uh * uh, nf)
+    indices, indptr, position, nnz = design.coupling_pattern()
+    if nnz == position.size:  # every entry has its own slot: scatter
+        data = np.empty(nnz)
+        data[position[:a.size]] = vals[0]
+        if len(vals) > 1:
+            data[position[a.size:]] = vals[1]
+    else:
+        data = np.bincount(position, np.concatenate(vals), nnz)  # sums the duplicates of a resampled cell
+    C = sparse.csr_matrix((data, indices, indptr), shape=(m, b + nf))
+    return g, SparseBlocks(lay, D, C, E_diag, E_off)
+
+
+def objective_sparse_blocks(x: np.ndarray, design: Design, y: np.ndarray, weight: np.ndarray | None, loss: str,
+                            lam: float, form: PenaltyForm, phi: np.ndarray | None = None, *, exact: bool = False
+                            ) -> tuple[float, np.ndarray, SparseBlocks]:
+    """:func:`objective_blocks` with the curvature as :class:`SparseBlocks` (the same numbers, stored by structure),
+    the per-cell quantities gathered once for the value, gradient and curvature.
+
+    Examples
+    --------
+    >>> d = Design(Layout.one_pl(1, 1), np.array([0]), np.array([0]))
+    >>> f, g, H = objective_sparse_blocks(np.zeros(2), d, np.array([0.75]), None, "bernoulli", 0.0, "none")
+    >>> g.tolist(), [a.tolist() for a in H.dense()]
+    ([-0.25, 0.25], [[0.25], [[-0.25]], [[0.25]]])
+    """
+    theta, delta, alpha = design.layout.unpack(x)
+    mi, bi = design.model_idx, design.bench_idx
+    a = alpha[bi]
+    u = theta[mi] - delta[bi]
+    z = a * u  # = design.linear_predictor(x)
+    if loss == "least_squares" and not exact and weight is None:
+        # Epoch's loss, unweighted: the terms of cell_terms and _loss_value from one link evaluation, without the
+        # unit weights (multiplying by 1.0 is exact, so the numbers are the same).
+        mu = expit(z)
+        r = mu - y
+        d1 = mu * (1.0 - mu)
+        gz, curv = r * d1, d1 * d1
+        f = 0.5 * float(r @ r)
+    else:
+        w = np.ones_like(y) if weight is None else weight
+        _, gz, curv_exact, curv_fisher = cell_terms(z, y, w, loss, phi, value=False)
+        f = _loss_value(z, y, w, loss, phi)
+        curv = curv_exact if exact else curv_fisher
+    g, H = _sparse_blocks(design, a, u, gz, curv, gz if exact else None)
+    f, g, _ = add_penalty(x, design.layout, lam, form, f, g)
+    if lam > 0 and form != "none":
+        H = H.add_diagonal(0.5 * lam / design.layout.n_params * penalty_hessian(x, design.layout, form, exact=exact))
+    return f, g, H
 
 
 # ----------------------------------------------------------------------------------------------------------------

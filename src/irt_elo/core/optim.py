@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 from scipy.linalg import LinAlgError, cho_factor, cho_solve
+from scipy.linalg.blas import dsyrk as syrk
 
 from irt_elo.core.threads import blas_threads
 
@@ -95,6 +96,206 @@ class ArrowCurvature:
         return float(self.D @ (st * st) + 2.0 * st @ (self.C @ sr) + sr @ (self.E @ sr))
 
 
+class BipartiteCurvature:
+    """An arrow curvature whose trailing block is itself block-diagonal and whose coupling is sparse:
+    ``H = [[diag(D), C], [C^T, E]]`` with ``C`` a scipy sparse (m x K) matrix and ``E`` made of 1 x 1 blocks
+    (``E_diag``) and 2 x 2 blocks coupling ``pair_rows[j]`` with ``pair_cols[j]`` by ``E_off[j]``.
+
+    The capability model has this shape (each cell touches one model and one benchmark; a benchmark's difficulty
+    and slope form its 2 x 2 block), so a damped step eliminates whichever side is larger and factors a dense
+    Schur complement of the smaller: O(cells x min(M, K)) work and O(min(M, K)^2) memory per step, instead of the
+    O(M K^2 + K^3) of :class:`ArrowCurvature` with many benchmarks.
+    """
+
+    DENSE_FILL = 0.05  # coupling filled above this fraction: dense BLAS products beat sparse ones
+    DENSE_CELLS = 25_000_000  # ... as long as the dense copy of the coupling stays this small (200 MB)
+
+    def __init__(self, D: np.ndarray, C: Any, E_diag: np.ndarray, E_off: np.ndarray, pair_rows: np.ndarray,
+                 pair_cols: np.ndarray) -> None:
+        from scipy import sparse
+
+        self.D, self.E_diag, self.E_off = D, E_diag, E_off
+        self.C = sparse.csr_matrix(C)
+        self.rows, self.cols = np.asarray(pair_rows, dtype=np.intp), np.asarray(pair_cols, dtype=np.intp)
+        self.m, self.k = D.size, E_diag.size
+
+    def diagonal(self) -> np.ndarray:
+        return np.concatenate([self.D, self.E_diag])
+
+    def _E_apply(self, v: np.ndarray, diag: np.ndarray, off: np.ndarray) -> np.ndarray:
+        out = diag * v
+        out[self.rows] += off * v[self.cols]
+        out[self.cols] += off * v[self.rows]
+        return out
+
+    def _E_inverse(self, ed: np.ndarray, eo: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Diagonal and pair entries of ``E^-1`` (block by block); raises LinAlgError unless positive definite."""
+        if np.any(ed <= 0):
+            raise LinAlgError("trailing block is not positive definite")
+        inv_d = 1.0 / ed
+        a, c = ed[self.rows], ed[self.cols]
+        det = a * c - eo * eo
+        if np.any(det <= 0):
+            raise LinAlgError("trailing block is not positive definite")
+        inv_d[self.rows] = c / det
+        inv_d[self.cols] = a / det
+        return inv_d, -eo / det
+
+    def _as_sparse(self, diag: np.ndarray, off: np.ndarray) -> Any:
+        from scipy import sparse
+
+        r = np.concatenate([np.arange(self.k), self.rows, self.cols])
+        c = np.concatenate([np.arange(self.k), self.cols, self.rows])
+        return sparse.csr_matrix((np.concatenate([diag, off, off]), (r, c)), shape=(self.k, self.k))
+
+    def _dense_coupling(self, C: Any) -> bool:
+        cells = self.m * self.k
+        return cells <= self.DENSE_CELLS and C.nnz >= self.DENSE_FILL * cells
+
+    def damped_solve(self, free: np.ndarray, mu: float, g: np.ndarray) -> np.ndarray:
+        from scipy import sparse
+
+        m = self.m
+        ft, fr = free[:m], free[m:]
+        # Held variables: their rows and columns drop out, leaving identity there, so their step is 0.
+        dd = self.D + mu * np.where(self.D > 0, self.D, 1.0)
+        ed = self.E_diag + mu * np.where(self.E_diag > 0, self.E_diag, 1.0)
+        dd[~ft], ed[~fr] = 1.0, 1.0
+        eo = np.where(fr[self.rows] & fr[self.cols], self.E_off, 0.0)
+        if np.any(dd <= 0):
+            raise LinAlgError("leading block is not positive definite")
+        C = self.C
+        if not (ft.all() and fr.all()):
+            C = sparse.diags(ft.astype(float)) @ C @ sparse.diags(fr.astype(float))
+        gt, gr = np.where(ft, g[:m], 0.0), np.where(fr, g[m:], 0.0)
+        dense = self._dense_coupling(C)
+        if m <= self.k:
+            # Eliminate the benchmark blocks: Schur complement onto the capabilities, (M x M).
+            inv_d, inv_o = self._E_inverse(ed, eo)
+            Einv = None if dense else self._as_sparse(inv_d, inv_o)
+            if dense:
+                # C E^-1 C^T = A A^T with A = C L, L the block Cholesky factor of E^-1: one symmetric rank-k update
+                # (half the flops of a general product); only the upper triangle is formed, all cho_factor reads.
+                Cd = C.toarray()
+                l_d = np.sqrt(inv_d)
+                l_o = inv_o / l_d[self.rows]
+                l_d[self.cols] = np.sqrt(inv_d[self.cols] - l_o * l_o)
+                A = Cd * l_d
+                A[:, self.rows] += Cd[:, self.cols] * l_o
+                S = syrk(-1.0, A.T, trans=1)
+            else:
+                S = -(C @ Einv @ C.T).toarray()
+            S[np.diag_indices_from(S)] += dd
+            chol = cho_factor(S, lower=False, check_finite=False)
+            egr = self._E_apply(gr, inv_d, inv_o)
+            st = cho_solve(chol, -gt + C @ egr, check_finite=False)
+            sr = -self._E_apply(gr + C.T @ st, inv_d, inv_o)
+        else:
+            # Eliminate the (diagonal) capability block: Schur complement onto the benchmark side, (K x K).
+            if dense:
+                Cd = C.toarray()
+                S = -(Cd.T @ (Cd / dd[:, None]))
+            else:
+                S = -(C.T @ sparse.diags(1.0 / dd) @ C).toarray()
+            S += self._as_sparse(ed, eo).toarray()
+            chol = cho_factor(S, lower=False, check_finite=False)
+            sr = cho_solve(chol, -gr + C.T @ (gt / dd), check_finite=False)
+            st = -(gt + C @ sr) / dd
+        return np.concatenate([st[ft], sr[fr]])
+
+    def quadratic(self, s: np.ndarray) -> float:
+        st, sr = s[:self.m], s[self.m:]
+        return float(self.D @ (st * st) + 2.0 * st @ (self.C @ sr) + sr @ self._E_apply(sr, self.E_diag, self.E_off))
+
+    def matvec(self, s: np.ndarray) -> np.ndarray:
+        """``H s``."""
+        st, sr = s[:self.m], s[self.m:]
+        return np.concatenate([self.D * st + self.C @ sr, self.C.T @ st + self._E_apply(sr, self.E_diag, self.E_off)])
+
+    def factor(self, keep: np.ndarray) -> BipartiteFactor:
+        """Factor ``H`` restricted to the variables ``keep`` (boolean), the others held (their rows and columns
+        replaced by the identity), for repeated solves and the diagonal of the inverse. Raises LinAlgError unless
+        the restricted matrix is positive definite."""
+        return BipartiteFactor(self, keep)
+
+
+class BipartiteFactor:
+    """A Cholesky factorisation of :class:`BipartiteCurvature` through the Schur complement of its smaller side:
+    solves and the diagonal of the inverse without forming any (P x P) matrix (see :meth:`BipartiteCurvature.factor`).
+    """
+
+    def __init__(self, H: BipartiteCurvature, keep: np.ndarray) -> None:
+        from scipy import sparse
+
+        m = H.m
+        self.H, self.keep = H, np.asarray(keep, dtype=bool)
+        ft, fr = self.keep[:m], self.keep[m:]
+        dd, ed = np.where(ft, H.D, 1.0), np.where(fr, H.E_diag, 1.0)
+        eo = np.where(fr[H.rows] & fr[H.cols], H.E_off, 0.0)
+        if np.any(dd <= 0):
+            raise LinAlgError("leading block is not positive definite")
+        C = H.C if (ft.all() and fr.all()) else sparse.diags(ft.astype(float)) @ H.C @ sparse.diags(fr.astype(float))
+        self.C, self.dd = sparse.csr_matrix(C), dd
+        self.onto_models = m <= H.k
+        if self.onto_models:
+            self.inv_d, self.inv_o = H._E_inverse(ed, eo)
+            Einv = H._as_sparse(self.inv_d, self.inv_o)
+            S = -(self.C @ Einv @ self.C.T).toarray()
+            S[np.diag_indices_from(S)] += dd
+        else:
+            S = -(self.C.T @ sparse.diags(1.0 / dd) @ self.C).toarray() + H._as_sparse(ed, eo).toarray()
+        self.chol = cho_factor(S, lower=False, check_finite=False)
+
+    def _e_solve(self, R: np.ndarray) -> np.ndarray:
+        H = self.H
+        out = self.inv_d[:, None] * R
+        out[H.rows] += self.inv_o[:, None] * R[H.cols]
+        out[H.cols] += self.inv_o[:, None] * R[H.rows]
+        return out
+
+    def solve(self, rhs: np.ndarray) -> np.ndarray:
+        """``H^-1 rhs`` (rhs: a vector or a (P, r) matrix; held variables: rhs passed through)."""
+        vec = rhs.ndim == 1
+        R = (rhs[:, None] if vec else rhs).astype(float)
+        m = self.H.m
+        gt, gr = R[:m], R[m:]
+        if self.onto_models:
+            st = cho_solve(self.chol, gt - self.C @ self._e_solve(gr), check_finite=False)
+            sr = self._e_solve(gr - self.C.T @ st)
+        else:
+            sr = cho_solve(self.chol, gr - self.C.T @ (gt / self.dd[:, None]), check_finite=False)
+            st = (gt - self.C @ sr) / self.dd[:, None]
+        out = np.vstack([st, sr])
+        return out[:, 0] if vec else out
+
+    def inverse_diagonal(self, chunk: int = 2048) -> np.ndarray:
+        """``diag(H^-1)``: the inverse of the small Schur complement, and for the eliminated side its own block
+        inverse plus a low-rank correction, computed in column chunks (O(cells x min(M, K)) work)."""
+        m, k = self.H.m, self.H.k
+        n_small = m if self.onto_models else k
+        Sinv = cho_solve(self.chol, np.eye(n_small), check_finite=False)
+        small = np.diag(Sinv).copy()
+        if self.onto_models:
+            # (H^-1)_KK = E^-1 + W^T S^-1 W with W = C E^-1 (M x K)
+            big = self.inv_d.copy()
+            Einv = self.H._as_sparse(self.inv_d, self.inv_o).tocsc()
+            chunk = max(1, min(chunk, 4_000_000 // max(m, 1)))  # (M x chunk) blocks of at most 32 MB
+            for lo in range(0, k, chunk):
+                idx = np.arange(lo, min(lo + chunk, k))
+                W = (self.C @ Einv[:, idx]).toarray()
+                big[idx] = np.einsum("ij,ij->j", W, Sinv @ W)
+                big[idx] += self.inv_d[idx]
+            return np.concatenate([small, big])
+        # (H^-1)_MM = 1/d + V S^-1 V^T with V = C / d (M x K), in row chunks of at most 32 MB
+        V_all = self.C.multiply(1.0 / self.dd[:, None]).tocsr()
+        big = 1.0 / self.dd
+        rows = max(1, min(chunk, 4_000_000 // max(k, 1)))
+        for lo in range(0, m, rows):
+            V = V_all[lo:lo + rows].toarray()
+            big[lo:lo + rows] = big[lo:lo + rows] + np.einsum("ij,ij->i", V @ Sinv, V)
+        return np.concatenate([big, small])
+
+
 def minimize_box(
     objective: Objective,
     value: ValueOnly,
@@ -162,7 +363,7 @@ def _minimize_box(objective: Objective, value: ValueOnly, x0: np.ndarray, lower:
     success = False
     it = 0
     pg = _projected_gradient(x, g, lo, hi)
-    for it in range(1, max_iter + 1):
+    for it in range(1, max_iter + 1):  # noqa: B007 (the count is reported after the loop)
         if pg <= gtol:
             message, success = "projected gradient below gtol", True
             break

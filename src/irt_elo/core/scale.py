@@ -65,6 +65,37 @@ class LinearMap:
                          self.name, self.description)
 
 
+def align_map(theta: np.ndarray, reference: np.ndarray) -> LinearMap:
+    """The linear map that puts ``theta`` (one refit's capabilities) on the footing of ``reference`` (the central
+    fit's), for a scale fixed only up to ``a + b * theta`` (standardised or centred identification).
+
+    The draw is regressed on the reference, ``theta ~ c + d * reference``, and the inverse ``(theta - c) / d`` is
+    returned. The regression runs in this direction because the reference is the fixed footing and the draw carries
+    the resampling noise: with ``theta = gauge(reference + noise)`` and noise independent of the reference, ``c`` and
+    ``d`` estimate the gauge without bias, while the reverse regression (reference on draw) would shrink every draw
+    toward the reference by the reliability ratio. The mapped draw has the reference's mean exactly. Slopes map as
+    ``alpha * d`` (:meth:`LinearMap.slope`), so predictions are unchanged. A degenerate draw (no variation, or a
+    non-positive association with the reference) gets the identity map.
+
+    Examples
+    --------
+    >>> ref = np.array([-1.0, 0.0, 1.0])
+    >>> m = align_map(2.0 * ref + 0.5, ref)
+    >>> m.capability(2.0 * ref + 0.5).round(12).tolist(), float(m.slope(1.0))
+    ([-1.0, 0.0, 1.0], 2.0)
+    """
+    theta, reference = np.asarray(theta, dtype=float), np.asarray(reference, dtype=float)
+    rc = reference - reference.mean()
+    var = float(rc @ rc)
+    if theta.size < 2 or not var > 0:
+        return LinearMap(0.0, 1.0, "aligned")
+    d = float((theta - theta.mean()) @ rc) / var
+    if not (np.isfinite(d) and d > 0):
+        return LinearMap(0.0, 1.0, "aligned")
+    c = float(theta.mean()) - d * float(reference.mean())
+    return LinearMap(-c / d, 1.0 / d, "aligned")
+
+
 def _lookup(theta: Mapping[str, float], name: str) -> float:
     if name not in theta.keys():
         raise IrtEloError(f"anchor model {name!r} is not in the data{did_you_mean(name, theta.keys())}")
@@ -82,6 +113,9 @@ class TwoAnchor:
         if len(self.anchors) != 2:
             raise IrtEloError(f"the {self.name} scale needs exactly two anchors NAME=VALUE, got {len(self.anchors)}")
         (n1, v1), (n2, v2) = self.anchors
+        for n, v in self.anchors:
+            if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)) or not math.isfinite(v):
+                raise IrtEloError(f"anchor {n!r}: the value must be a finite number, not {v!r}")
         if n1 == n2:
             raise IrtEloError(f"the two anchors are the same model {n1!r}; give two different models")
         if v1 == v2:
@@ -106,8 +140,14 @@ class Elo:
     name: str = "elo"
 
     def __post_init__(self) -> None:
-        if not (self.points_per_logit > 0 and math.isfinite(self.points_per_logit)):
-            raise IrtEloError(f"points per logit must be a positive number, not {self.points_per_logit!r}")
+        k = self.points_per_logit
+        if isinstance(k, bool) or not isinstance(k, (int, float, np.integer, np.floating)) or not (
+                k > 0 and math.isfinite(k)):
+            raise IrtEloError(f"points per logit must be a positive finite number (e.g. 173.7), not {k!r}")
+        if self.anchor is not None and not (isinstance(self.anchor[1], (int, float, np.integer, np.floating))
+                                            and math.isfinite(self.anchor[1])):
+            raise IrtEloError(f"Elo anchor {self.anchor[0]!r}: the rating must be a finite number, not "
+                              f"{self.anchor[1]!r}")
 
     def calibrate(self, theta: Mapping[str, float]) -> LinearMap:
         k = self.points_per_logit
@@ -174,16 +214,19 @@ def parse_anchors(items: Sequence[str] | Mapping[str, float] | None) -> list[tup
     if items is None:
         return []
     if isinstance(items, Mapping):
-        return [(str(k), float(v)) for k, v in items.items()]
+        items = [f"{k}={v}" for k, v in items.items()]
     out = []
     for it in items:
         name, sep, value = str(it).rpartition("=")
         if not sep or not name.strip():
             raise IrtEloError(f"anchor {it!r} is not NAME=VALUE (e.g. 'GPT-5=150')")
         try:
-            out.append((name.strip(), float(value)))
+            v = float(value)
         except ValueError:
             raise IrtEloError(f"anchor {it!r}: {value!r} is not a number") from None
+        if not math.isfinite(v):  # nan or inf would turn every capability into nan/inf
+            raise IrtEloError(f"anchor {it!r}: the value must be a finite number (e.g. 'GPT-5=150')")
+        out.append((name.strip(), v))
     return out
 
 
@@ -213,7 +256,8 @@ def make_scale(kind: str, anchors: Sequence[str] | Mapping[str, float] | None = 
     if kind == "elo":
         if len(pairs) > 1:
             raise IrtEloError(f"the elo scale takes one anchor NAME=RATING, got {len(pairs)}")
-        return Elo(points_per_logit or ELO_PER_LOGIT, pairs[0] if pairs else None)
+        # 0 is a value to refuse (Elo checks it), not a request for the default
+        return Elo(ELO_PER_LOGIT if points_per_logit is None else points_per_logit, pairs[0] if pairs else None)
     if kind == "logit":
         if pairs:
             raise IrtEloError("the logit scale takes no anchors")

@@ -14,7 +14,8 @@ import numpy as np
 from scipy.optimize import least_squares, minimize
 
 from irt_elo.core import model as M
-from irt_elo.core.optim import ArrowCurvature, minimize_box
+from irt_elo.core.optim import SMALL_PROBLEM, ArrowCurvature, BipartiteCurvature, minimize_box
+from irt_elo.core.threads import blas_threads
 from irt_elo.errors import IrtEloError
 
 Loss = Literal["least_squares", "binomial", "bernoulli", "beta"]
@@ -73,7 +74,10 @@ class Problem:
         """The same problem on a subset / resample of the cells (indices into the current cells)."""
         rows = np.asarray(rows)
         d = M.Design(self.layout, self.design.model_idx[rows], self.design.bench_idx[rows])
-        pick = (lambda a: None if a is None else a[rows])
+
+        def pick(a: np.ndarray | None) -> np.ndarray | None:
+            return None if a is None else a[rows]
+
         return replace(self, design=d, y=self.y[rows], cell_weight=pick(self.cell_weight), trials=pick(self.trials))
 
 
@@ -92,7 +96,8 @@ class SolveResult:
     precision: np.ndarray | None = field(default=None, repr=False, compare=False)  # beta loss: per benchmark
 
 
-DENSE_LIMIT = 4000  # difficulties + slopes: up to here the Newton step's (K x K) Schur complement is cheap
+DENSE_LIMIT = 4000  # the smaller side (models, or difficulties + slopes): up to here its dense Schur complement is
+# cheap
 
 
 def _loss_weight(problem: Problem) -> np.ndarray:
@@ -151,6 +156,28 @@ def loss_functions(problem: Problem, precision: np.ndarray | None = None, curvat
     exact = (curvature or problem.curvature) == "exact"
     return ((lambda x, hess=True: M.objective(x, *args, exact=exact, hess=hess)),
             (lambda x: M.objective_value(x, *args)))
+
+
+def sparse_curvature(problem: Problem, x: np.ndarray, precision: np.ndarray | None = None,
+                     curvature: Curvature | None = None) -> BipartiteCurvature:
+    """The curvature of the problem's penalised loss at ``x`` stored by its structure (exact Hessian, or
+    Gauss-Newton / Fisher): the same matrix as ``loss_functions(...)[0](x)[2]`` without any (P x P) array, with
+    :meth:`~irt_elo.core.optim.BipartiteCurvature.factor` for solves and the diagonal of the inverse.
+
+    Examples
+    --------
+    >>> import irt_elo
+    >>> f = irt_elo.fit()
+    >>> H = sparse_curvature(f.problem_, f.x_, curvature="exact")
+    >>> dense = loss_functions(f.problem_, curvature="exact")[0](f.x_)[2]
+    >>> bool(np.allclose(H.matvec(f.x_), dense @ f.x_, rtol=1e-12, atol=1e-12))
+    True
+    """
+    args = _loss_args(problem, precision)
+    exact = (curvature or problem.curvature) == "exact"
+    lay = problem.layout
+    H = M.objective_sparse_blocks(x, *args, exact=exact)[2]
+    return BipartiteCurvature(H.D, H.C, H.E_diag, H.E_off, lay.free, lay.n_benchmarks + np.arange(lay.n_free_slopes))
 
 
 def solve(problem: Problem, x0: np.ndarray) -> SolveResult:
@@ -215,13 +242,25 @@ def _minimize(problem: Problem, x0: np.ndarray, lo: np.ndarray, hi: np.ndarray,
     exact = problem.curvature == "exact"
     lay = problem.layout
     k = lay.n_benchmarks + lay.n_free_slopes
-    if k <= DENSE_LIMIT and lay.n_models * k <= DENSE_LIMIT ** 2:  # the arrow blocks fit in memory
-        def arrow(x: np.ndarray) -> tuple[float, np.ndarray, ArrowCurvature]:
+    newton = None
+    if k <= min(lay.n_models, DENSE_LIMIT) and lay.n_models * k <= DENSE_LIMIT ** 2:
+        # Few benchmarks: the dense arrow blocks are small and the (K x K) Schur complement is the smaller side.
+        def newton(x: np.ndarray) -> tuple[float, np.ndarray, ArrowCurvature]:
             f, g, blocks = M.objective_blocks(x, *args, exact=exact)
             return f, g, ArrowCurvature(*blocks)
+    elif min(lay.n_models, k) <= DENSE_LIMIT:
+        # Many benchmarks (or models): keep the curvature sparse, factor the Schur complement of the smaller side.
+        pair_rows, pair_cols = lay.free, lay.n_benchmarks + np.arange(lay.n_free_slopes)
 
-        r = minimize_box(arrow, lambda x: M.objective_value(x, *args), x0, lo, hi,
-                         ftol=problem.tol * 1e-4, gtol=problem.tol * 1e-2, max_iter=problem.max_iter)
+        def newton(x: np.ndarray) -> tuple[float, np.ndarray, BipartiteCurvature]:
+            f, g, H = M.objective_sparse_blocks(x, *args, exact=exact)
+            return f, g, BipartiteCurvature(H.D, H.C, H.E_diag, H.E_off, pair_rows, pair_cols)
+    if newton is not None:
+        # The dense algebra is the Schur complement of the smaller side: one BLAS thread up to SMALL_PROBLEM (threads
+        # only add overhead there and are many times slower on a busy machine), whatever the parameter count.
+        with blas_threads(1 if min(lay.n_models, k) <= SMALL_PROBLEM else None):
+            r = minimize_box(newton, lambda x: M.objective_value(x, *args), x0, lo, hi,
+                             ftol=problem.tol * 1e-4, gtol=problem.tol * 1e-2, max_iter=problem.max_iter)
         return r.x, r.fun, r.n_fev, r.success, r.message
     if problem.loss == "least_squares":
         lam, form, d, y, w = problem.ridge, problem.penalty, problem.design, problem.y, problem.cell_weight
@@ -241,5 +280,5 @@ def _minimize(problem: Problem, x0: np.ndarray, lo: np.ndarray, hi: np.ndarray,
     return res.x, float(res.fun), int(res.nfev), bool(res.success), str(res.message)
 
 
-__all__ = ["Problem", "SolveResult", "solve", "loss_functions", "Loss", "ModelForm", "Curvature", "LOSSES",
-           "DENSE_LIMIT"]
+__all__ = ["Problem", "SolveResult", "solve", "loss_functions", "sparse_curvature", "Loss", "ModelForm", "Curvature",
+           "LOSSES", "DENSE_LIMIT"]

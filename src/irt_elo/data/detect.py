@@ -9,8 +9,11 @@ Readers never import this module.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
+
+import pandas as pd
 
 from irt_elo.data.readers import caisi
 from irt_elo.data.readers.capabilities import is_capability_table
@@ -22,6 +25,7 @@ from irt_elo.data.table import (
     Aggregate,
     ScoreScale,
     ScoreTable,
+    check_names,
     column_key,
     find_column,
     from_frame,
@@ -38,6 +42,10 @@ def read_table(
     score_scale: ScoreScale = "fraction",
     aggregate: Aggregate = "max",
     format: Literal["auto", "long", "wide", "epoch-eci"] = "auto",
+    model_column: str | None = None,
+    benchmarks: Iterable[str] | str | None = None,
+    drop_columns: Iterable[str] | str | None = None,
+    date_format: str | None = None,
 ) -> ScoreTable:
     """Read a score table from a CSV file.
 
@@ -50,14 +58,26 @@ def read_table(
         (joined with ``eci_scores.csv`` found beside it); or a folder / zip in a known layout: Epoch's
         ``benchmark_data.zip`` (the September-2026 layout with ``epoch_capabilities_index/``, read as its ECI fit
         input with ``preset='eci'``, or the earlier Benchmarking Hub layout), the Rosetta Stone paper's data folder
-        or CAISI's published table (see :mod:`irt_elo.data.readers`).
+        or CAISI's published table (see :mod:`irt_elo.data.readers`). The column separator of a CSV (comma,
+        semicolon or tab) is detected from its header row.
     score_scale : {'fraction', 'percent', 'auto'}
-        Scores are fractions in [0, 1] (a value above 1 is an error), percentages in [0, 100], or guessed
-        from the maximum.
+        Scores are fractions in [0, 1] (a value above 1 is an error), percentages in [0, 100], or ``auto``:
+        fractions when no score exceeds 1, percentages when the scores are unambiguously percentages; a mix
+        (e.g. one 85 among fractions) is an error naming the rows, never a silent rescaling.
     aggregate : {'max', 'mean', 'error'}
         What to do with repeated (model, benchmark) pairs: keep the best (Epoch's rule), average, or refuse.
     format : {'auto', 'long', 'wide', 'epoch-eci'}
         Layout; ``auto`` recognises Epoch's files and tells long from wide by the presence of a benchmark column.
+    model_column : str, optional
+        The column holding the model names of a long or wide CSV (default: ``model`` or an alias; in a wide file,
+        else the first column).
+    benchmarks : list of str or 'A,B', optional
+        In a wide CSV, the benchmark columns (every other column is ignored); in any other layout, keep only
+        these benchmarks.
+    drop_columns : list of str or 'A,B', optional
+        Columns of a long or wide CSV to ignore (a URL, a size, an average of the other columns...).
+    date_format : str, optional
+        The one strftime format of the release-date column (default ISO, ``YYYY-MM-DD``), e.g. ``'%d/%m/%Y'``.
 
     Returns
     -------
@@ -73,14 +93,29 @@ def read_table(
     p = Path(path)
     if format not in ("auto", "long", "wide", "epoch-eci"):
         raise IrtEloError(f"format must be 'auto', 'long', 'wide' or 'epoch-eci', not {format!r}")
+    chosen = _names(benchmarks)
+    drop = _names(drop_columns)
+    csv_only = [o for o, v in (("--model-column", model_column), ("--drop-columns", drop),
+                               ("--date-format", date_format)) if v]
     if format == "auto" and (p.is_dir() or p.suffix.lower() == ".zip"):
         table = read_layout(p)  # Epoch release or hub zip/folder, the Rosetta paper's folder, CAISI's table
         if table is not None:
-            return table
+            if csv_only:
+                raise IrtEloError(f"{p}: {', '.join(csv_only)} appl{'y' if len(csv_only) > 1 else 'ies'} to a CSV "
+                                  "score table, not to a folder or zip in a known layout; leave "
+                                  f"{'them' if len(csv_only) > 1 else 'it'} out")
+            return table.filter(benchmarks=chosen) if chosen else table
         if p.is_file():
             raise IrtEloError(f"{p}: a zip with neither Epoch's epoch_capabilities_index/ folder nor its "
                               "epoch_capabilities_index.csv is not a known layout; unpack it and give the score CSV")
     df = read_csv_strict(p)
+    columns = [c for c in df.columns if c != "_line"]
+    if len(columns) == 1:
+        raise IrtEloError(f"{p}: the header row has one column only ({columns[0][:60]!r}); separate columns with "
+                          "commas, semicolons or tabs (detected from the header row)")
+    if drop:
+        check_names(drop, pd.Index(columns), "column to drop (--drop-columns)", str(p))
+        df = df.drop(columns=drop)
     keys = {column_key(c) for c in df.columns}
     if format == "auto":
         if {"modelid", "benchmarkid", "performance"} <= keys:
@@ -92,13 +127,36 @@ def read_table(
                 "pass it to `irt-elo gap`, or give the score table (e.g. eci_benchmarks.csv) to `irt-elo fit`")
         else:
             format = "long" if find_column(df, "benchmark") or find_column(df, "score") else "wide"
-    if format == "epoch-eci":
-        long, models_extra, bench_extra = epoch_eci_frame(df, p)
-        return from_frame(long, score_scale=score_scale, aggregate=aggregate, name=path_label(p),
-                          models_extra=models_extra, benchmarks_extra=bench_extra, source_label=str(p))
     if format == "wide":
-        return from_wide(df, score_scale=score_scale, name=path_label(p), source_label=str(p))
-    return from_frame(df, score_scale=score_scale, aggregate=aggregate, name=path_label(p), source_label=str(p))
+        return from_wide(df, score_scale=score_scale, name=path_label(p), source_label=str(p),
+                         model_column=model_column, benchmarks=chosen,
+                         date_format=date_format)
+    if format == "epoch-eci":
+        if model_column or date_format:
+            raise IrtEloError(f"{p}: Epoch's eci_benchmarks.csv names its own model column and date format; leave "
+                              "out --model-column and --date-format")
+        long, models_extra, bench_extra = epoch_eci_frame(df, p)
+        table = from_frame(long, score_scale=score_scale, aggregate=aggregate, name=path_label(p),
+                           models_extra=models_extra, benchmarks_extra=bench_extra, source_label=str(p))
+    else:
+        if model_column is not None:
+            check_names([model_column], pd.Index(columns), "model column (--model-column)", str(p))
+            other = find_column(df.drop(columns=model_column), "model")
+            if other is not None:
+                raise IrtEloError(f"{p}: --model-column {model_column!r}, but column {other!r} also names models; "
+                                  f"drop it with --drop-columns {other}")
+            df = df.rename(columns={model_column: "model"})
+        table = from_frame(df, score_scale=score_scale, aggregate=aggregate, name=path_label(p), source_label=str(p),
+                           date_format=date_format)
+    return table.filter(benchmarks=chosen) if chosen else table
+
+
+def _names(value: Iterable[str] | str | None) -> list[str] | None:
+    """A list of names from a list or a comma-separated string ('A,B'); None when none are given."""
+    if value is None:
+        return None
+    names = [n.strip() for n in value.split(",")] if isinstance(value, str) else [str(n).strip() for n in value]
+    return [n for n in names if n] or None
 
 
 def read_layout(path: str | os.PathLike) -> ScoreTable | None:

@@ -38,6 +38,7 @@ from datetime import date as Date
 from datetime import datetime, timezone
 from pathlib import Path
 
+from irt_elo.data.files import new_file_mode
 from irt_elo.errors import IrtEloError
 
 TYPE_CHECKING = False  # typing costs import time the --help path avoids; type checkers read the block
@@ -288,6 +289,7 @@ def fetch(url: str = DEFAULT_URL, *, cache_dir: str | os.PathLike | None = None,
             return _with_status(existing, "unchanged")
         folder = root / f"{day}_{sha[:12]}"
         folder.mkdir(exist_ok=True)
+        os.chmod(tmp, new_file_mode())  # mkstemp's 0600 would ignore the umask
         os.replace(tmp, folder / ZIP_NAME)
         tmp = None
         layout = detect_layout(folder / ZIP_NAME)  # under its own name: readers look at the suffix
@@ -347,8 +349,8 @@ def _copy(response: Any, out: BinaryIO, expected: int | None, progress: bool, ti
     if progress:
         from tqdm import tqdm
 
-        bar = tqdm(total=expected, unit="B", unit_scale=True, unit_divisor=1024, desc=ZIP_NAME, file=sys.stderr,
-                   leave=False)
+        bar = tqdm(total=expected, unit="B", unit_scale=True, unit_divisor=1024, desc=ZIP_NAME,
+                   file=getattr(sys.stderr, "wrapped", sys.stderr), leave=False)  # past the CLI's escaping wrapper
     try:
         while True:
             try:
@@ -374,10 +376,16 @@ def _copy(response: Any, out: BinaryIO, expected: int | None, progress: bool, ti
 
 
 def _check_zip(path: Path, failed: Any) -> None:
+    from irt_elo.data.archive import check_zip_sizes
+
     try:
         with zipfile.ZipFile(path) as z:
             if not z.namelist():
                 raise failed("the zip is empty")
+            try:
+                check_zip_sizes(z.infolist(), "the zip")  # from its directory, before testzip inflates anything
+            except IrtEloError as e:
+                raise failed(str(e)) from None
             bad = z.testzip()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError, ValueError,
             NotImplementedError) as e:
@@ -437,6 +445,7 @@ def _write_json(path: Path, obj: dict[str, Any]) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(json.dumps(obj, indent=2, ensure_ascii=False) + "\n")
+        os.chmod(name, new_file_mode())
         os.replace(name, path)
     except BaseException:
         Path(name).unlink(missing_ok=True)

@@ -79,6 +79,16 @@ class OptionsMixin:
         return type(self)(**{**self.get_params(), **overrides})
 
 
+def _known(names: Sequence[str] | str, index: pd.Index, what: str) -> list[str]:
+    """The requested names as a list (one name may be given as a string); one line naming the first unknown."""
+    names = [names] if isinstance(names, str) else list(names)
+    for n in names:
+        if n not in index:
+            raise IrtEloError(f"{what} {n!r} is not in this fit{did_you_mean(str(n), index)}"
+                              + ("; score a new model with .score(...) first" if what == "model" else ""))
+    return names
+
+
 def rank_models(models: pd.DataFrame) -> pd.DataFrame:
     """Models by capability, most capable first, with a ``rank`` column (1 = most capable; ties keep their order).
 
@@ -113,8 +123,8 @@ class RankedModelMixin:
     def _predict_frame(self, models: Sequence[str] | None, columns: Sequence[str] | None) -> pd.DataFrame:
         """``link(alpha (theta - delta))`` for the requested models (rows) × benchmarks or items (columns)."""
         self._check_fitted()
-        th = self.theta_ if models is None else self.theta_.loc[list(models)]
-        de = self.delta_ if columns is None else self.delta_.loc[list(columns)]
+        th = self.theta_ if models is None else self.theta_.loc[_known(models, self.theta_.index, "model")]
+        de = self.delta_ if columns is None else self.delta_.loc[_known(columns, self.delta_.index, "benchmark")]
         al = self.alpha_.loc[de.index]
         z = al.to_numpy()[None, :] * (th.to_numpy()[:, None] - de.to_numpy()[None, :])
         return pd.DataFrame(self._link(z), index=th.index, columns=de.index)
@@ -248,6 +258,12 @@ class Fitter(RankedModelMixin, OptionsMixin):
         p = preset if isinstance(preset, Preset) else get_preset(preset)
         if cls is Fitter and p.fitter_class == "CaisiFitter":  # the preset picks its class
             cls = CaisiFitter
+        import inspect
+
+        known = [k for k in inspect.signature(cls.__init__).parameters if k != "self"]
+        for k in overrides:
+            if k not in known:  # e.g. 'bounds': one line naming the option, not a TypeError
+                raise IrtEloError(f"{cls.__name__} has no option {k!r}{did_you_mean(k, known)}")
         return cls(**{"name": p.name, **p.options, **overrides})
 
     def _check_options(self) -> None:
@@ -289,8 +305,8 @@ class Fitter(RankedModelMixin, OptionsMixin):
                 all(isinstance(v, str) for v in bw.values()) or all(
                     not isinstance(v, (bool, str)) and isinstance(v, (int, float, np.integer, np.floating))
                     and np.isfinite(v) for v in bw.values())))):
-            raise IrtEloError(f"benchmark_weights must be 'domain', a benchmark -> weight mapping (finite numbers) or a "
-                              f"benchmark -> domain mapping, not {bw!r}")
+            raise IrtEloError(f"benchmark_weights must be 'domain', a benchmark -> weight mapping (finite numbers) or "
+                              f"a benchmark -> domain mapping, not {bw!r}")
         if self.slope_bounds[0] <= 0 and self.penalty == "log_slope":
             raise IrtEloError("penalty='log_slope' needs a positive lower slope bound")
         if self.loss == "beta" and not self.clip > 0:
@@ -328,7 +344,27 @@ class Fitter(RankedModelMixin, OptionsMixin):
                                   "(since/until/min_benchmarks/benchmarks); loosen them, choose other --anchor models "
                                   "or use --scale logit")
         table.check_connected()
+        self._check_identifiable(table)
         return table
+
+    def _check_identifiable(self, table: ScoreTable) -> None:
+        """Refuse tables whose capabilities the model cannot identify (they would otherwise "fit" to a confident
+        but meaningless ranking)."""
+        where = f"{table.name}: cannot identify capabilities:"
+        if table.n_models < 2:
+            raise IrtEloError(f"{where} one model ({table.model_names[0]!r}) after filtering; capabilities are only "
+                              "defined relative to other models, so fit at least 2")
+        if table.n_benchmarks < 2:
+            raise IrtEloError(f"{where} one benchmark ({table.benchmark_names[0]!r}) after filtering; each model "
+                              "has a single score, so its capability is that score rescaled with nothing estimated; "
+                              "fit at least 2 benchmarks or rank by the score itself")
+        y = table.score if self.clip <= 0 else np.clip(table.score, self.clip, 1.0 - self.clip)
+        if y.size and np.ptp(y) == 0:
+            # Every score equal: the fit has no information, and standardising would rank models by how many
+            # benchmarks they happen to have.
+            raise IrtEloError(f"{where} no variation, every score is {float(table.score[0]):g}"
+                              f"{' after clipping' if self.clip > 0 and np.ptp(table.score) > 0 else ''}; "
+                              "check the score column (and --percent)")
 
     def problem(self, table: ScoreTable) -> Problem:
         """The numerical problem for an already-prepared table."""
@@ -618,6 +654,12 @@ class Fitter(RankedModelMixin, OptionsMixin):
         from irt_elo.fit.frozen import next_benchmarks
 
         self._check_fitted()
+        if scores is not None:
+            from irt_elo.data.table import ScoreTable, check_frame
+
+            if isinstance(scores, ScoreTable):
+                scores = scores.scores
+            check_frame(scores, "scores", "a long frame (benchmark, score)")
         if scores is None:
             if model not in self.table_.model_names:
                 raise IrtEloError(f"model {model!r} is not in this fit{did_you_mean(model, self.table_.model_names)}; "

@@ -3,8 +3,11 @@
 :func:`bootstrap` follows Epoch's published recipe (METHODS.md §1): every draw resamples each model's benchmark
 scores with replacement (stratified by model, so every model keeps its number of scores), refits warm-started from
 the central solution, re-identifies (anchor shift or standardisation) and re-calibrates the same scale spec on the
-draw's own capabilities, so the two ECI anchor models get zero-width intervals. Intervals are percentiles of the
-draws. The draws are kept (:class:`BootstrapResult`) because gap analyses need them.
+draw's own capabilities, so the two ECI anchor models get zero-width intervals. Where the identification fixes the
+scale only up to a linear map (standardisation of a 2PL without an anchor benchmark), each draw is first mapped onto
+the central fit's footing (:func:`irt_elo.core.scale.align_map`) so its percentiles describe the same quantity as the
+point estimate. Intervals are percentiles of the draws. The draws are kept (:class:`BootstrapResult`) because gap
+analyses need them.
 
 :func:`standard_errors` gives delta-method standard errors from the observed information: the exact Hessian of the
 penalised objective at the optimum (not the Gauss-Newton matrix, which drops the residual curvature and so
@@ -23,8 +26,9 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
-from irt_elo.core.scale import Elo, LinearMap, Logit, TwoAnchor
-from irt_elo.core.solve import loss_functions
+from irt_elo.core.memory import check_allocation
+from irt_elo.core.scale import Elo, LinearMap, Logit, TwoAnchor, align_map
+from irt_elo.core.solve import loss_functions, sparse_curvature
 from irt_elo.core.threads import blas_threads
 from irt_elo.errors import IrtEloError, check_number
 from irt_elo.fit.executor import parallel_map
@@ -79,6 +83,7 @@ class _Draw:
     problem: Problem
     x0: np.ndarray
     warm: bool
+    reference: np.ndarray | None = None  # central identified capabilities, when the draw's footing must be aligned
 
     def __call__(self, seed: np.random.SeedSequence) -> tuple:
         rows = stratified_rows(self.problem.design.model_idx, np.random.default_rng(seed))
@@ -91,6 +96,11 @@ class _Draw:
             res = self.fitter._solve(prob, self.fitter.initial_params(prob.layout))
         layout = prob.layout
         theta, delta, alpha = self.fitter.identify(res.x, layout, self.table)
+        if self.reference is not None:
+            # Standardising each draw over its own capabilities puts it on its own footing (its SD includes the
+            # resampling noise); map it onto the central fit's before the scale calibration.
+            am = align_map(theta, self.reference)
+            theta, delta, alpha = am.capability(theta), am.difficulty(delta), am.slope(alpha)
         lm = self.fitter._scale_spec().calibrate(pd.Series(theta, index=self.table.model_names))
         return (lm.capability(theta), lm.difficulty(delta), lm.slope(alpha), lm.intercept, lm.per_logit,
                 res.success, res.nfev)
@@ -118,12 +128,21 @@ def bootstrap(
     seed: int = 12345,
     level: float = 0.90,
     *,
-    n_jobs: int | None = -1,
+    n_jobs: int | str | None = "auto",
     scheduler: Any = None,
     progress: bool = False,
     warm_start: bool = True,
 ) -> BootstrapResult:
     """Epoch's stratified bootstrap of a fitted model: percentile intervals for every parameter.
+
+    Every draw is identified as the central fit is: with an anchor benchmark (``eci``, ``rosetta``) by the same
+    anchor shift, with a 1PL (``caisi``) by the same centring, and then the scale spec is re-calibrated on the draw
+    (so ECI's two anchor models have zero width, Epoch's recipe). A 2PL without an anchor benchmark (``default``) is
+    identified only up to a linear map; standardising each draw over its own capabilities would divide by an SD
+    inflated or deflated by the resampling noise and put the draws on a footing other than the point estimate's
+    (top models' estimates above their own intervals). Such draws are mapped onto the central fit by the linear map
+    estimated by regressing the draw's capabilities on the central ones (:func:`irt_elo.core.scale.align_map`), so
+    percentiles and estimate describe the same quantity.
 
     Parameters
     ----------
@@ -136,8 +155,10 @@ def bootstrap(
         ``n_jobs`` or the scheduler.
     level : float
         Default interval level of the result (Epoch: 0.90); :meth:`BootstrapResult.ci` takes others.
-    n_jobs : int or None
-        Local worker processes (-1: all cores; 1: serial). See :func:`irt_elo.fit.executor.parallel_map`.
+    n_jobs : int, 'auto' or None
+        Local worker processes ('auto', the default: serial unless the first draw's time shows that the rest would
+        run clearly faster on the free cores; -1: all cores; 1: serial). See
+        :func:`irt_elo.fit.executor.parallel_map`.
     scheduler : str, distributed.Client or cluster, optional
         Run the draws on a Dask cluster instead.
     progress : bool
@@ -165,7 +186,12 @@ def bootstrap(
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise IrtEloError(f"seed must be a non-negative integer, not {seed!r}")
     table = fitter.table_
-    draw = _Draw(fitter.clone(), table, fitter.problem_, np.asarray(fitter.x_, dtype=float), bool(warm_start))
+    # Anchor-benchmark identifications (eci, rosetta) and the 1PL's centring fix each draw's scale exactly as the
+    # central fit's; a standardised 2PL fixes it only up to a linear map, which each draw aligns to the central fit.
+    aligned = fitter.anchor_benchmark is None and fitter.model == "2pl"
+    reference = fitter.theta_.to_numpy(dtype=float) if aligned else None
+    draw = _Draw(fitter.clone(), table, fitter.problem_, np.asarray(fitter.x_, dtype=float), bool(warm_start),
+                 reference)
     seeds = np.random.SeedSequence(int(seed)).spawn(int(n_boot))
     out = parallel_map(draw, seeds, n_jobs=n_jobs, scheduler=scheduler, progress=progress, desc="bootstrap",
                        blas_threads=1)
@@ -392,6 +418,9 @@ def output_jacobian(fitter: Fitter) -> np.ndarray:
     """
     lay = fitter.problem_.layout
     m, b = lay.n_models, lay.n_benchmarks
+    check_allocation(8.0 * 3 * (2 * m + 4 * b) * lay.n_params,
+                     f"the dense output Jacobian of {m} models x {b} benchmarks",
+                     "use standard_errors, which keeps it structured")
     J_id = _identify_jacobian(fitter, np.asarray(fitter.x_, dtype=float))
     theta_id = fitter.theta_
     lm, dA, dB = _scale_jacobian(fitter._scale_spec(), theta_id)
@@ -469,8 +498,204 @@ def standard_errors(fitter: Fitter, *, dispersion: float | Literal["auto"] = "au
     prob, x = fitter.problem_, np.asarray(fitter.x_, dtype=float)
     lay, table = prob.layout, fitter.table_
     precision = getattr(fitter.result_, "precision", None)
-    with blas_threads(1 if lay.n_params <= 2000 else None):  # small dense algebra: threads only add overhead
+    with blas_threads(1 if min(lay.n_models, lay.n_params - lay.n_models) <= 2000 else None):
+        # small dense algebra (the dense path's matrix, or the structured path's Schur complement): one thread
+        if lay.n_params > SE_DENSE_LIMIT:
+            res = _standard_errors_structured(fitter, prob, x, lay, table, precision, dispersion, rtol)
+            if res is not None:
+                return res
+        n_out = 2 * lay.n_models + 4 * lay.n_benchmarks
+        check_allocation(8.0 * (4 * lay.n_params ** 2 + 3 * n_out * lay.n_params),
+                         f"standard errors of {lay.n_params} parameters with a dense information matrix (it is not "
+                         "positive definite, so the structured path cannot be used)",
+                         "add a ridge, drop the models or benchmarks with few scores, or use the bootstrap")
         return _standard_errors(fitter, prob, x, lay, table, precision, dispersion, rtol)
+
+
+SE_DENSE_LIMIT = 1500  # parameters; up to here the dense eigen-decomposition (full null-space diagnostics) is cheap
+
+
+def _output_jacobian_parts(fitter: Fitter) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`output_jacobian` by its structure: ``J = S + L R^T``, ``S`` holding ``s[i]`` at column ``own[i]``
+    (-1: none) and ``R`` (P x 5) a few dense columns (the mean and spread of the capabilities, the anchor, the scale's
+    intercept and factor). O((M + B) x 5) memory instead of O((M + B)^2)."""
+    lay = fitter.problem_.layout
+    m, b, nf, P = lay.n_models, lay.n_benchmarks, lay.n_free_slopes, lay.n_params
+    theta, delta, alpha = lay.unpack(np.asarray(fitter.x_, dtype=float))
+    n_id = m + 2 * b
+    s_id, own_id = np.zeros(n_id), np.full(n_id, -1)
+    own_id[:m + b] = np.arange(m + b)
+    own_id[m + b + lay.free] = m + b + np.arange(nf)
+    R_id, L_id = np.zeros((P, 3)), np.zeros((n_id, 3))
+    if fitter.anchor_benchmark is not None:
+        a = m + int(fitter.table_.benchmark_names.get_loc(fitter.anchor_benchmark))
+        s_id[:m + b] = 1.0
+        s_id[m + b + lay.free] = 1.0
+        R_id[a, 2] = 1.0
+        L_id[:m + b, 2] = -1.0
+    else:
+        mu = theta.mean()
+        standardise = fitter.model == "2pl" and m > 1 and theta.std() > 0
+        sd = float(theta.std()) if standardise else 1.0
+        ds = (theta - mu) / (m * sd) if standardise else np.zeros(m)
+        s_id[:m + b] = 1.0 / sd
+        s_id[m + b + lay.free] = sd
+        R_id[:m, 0], R_id[:m, 1] = 1.0, ds
+        L_id[:m + b, 0] = -1.0 / (m * sd)
+        L_id[:m, 1] = -(theta - mu) / sd ** 2
+        L_id[m:m + b, 1] = -(delta - mu) / sd ** 2
+        L_id[m + b:, 1] = alpha
+    lm, dA, dB = _scale_jacobian(fitter._scale_spec(), fitter.theta_)
+    pl = lm.per_logit
+    th, de, al = fitter.theta_.to_numpy(), fitter.delta_.to_numpy(), fitter.alpha_.to_numpy()
+    dAx, dBx = R_id @ (L_id[:m].T @ dA), R_id @ (L_id[:m].T @ dB)
+    dAx[:m] += dA * s_id[:m]
+    dBx[:m] += dB * s_id[:m]
+    R = np.column_stack([R_id, dAx, dBx])
+    t, d_, a_ = slice(0, m), slice(m, m + b), slice(m + b, n_id)
+    z = lambda n: np.zeros((n, 1))  # noqa: E731
+    L = np.vstack([
+        np.hstack([pl * L_id[t], np.ones((m, 1)), th[:, None]]),
+        np.hstack([pl * L_id[d_], np.ones((b, 1)), de[:, None]]),
+        np.hstack([L_id[a_] / pl, z(b), -(al / pl ** 2)[:, None]]),
+        np.hstack([L_id, z(n_id), z(n_id)])])
+    s = np.concatenate([pl * s_id[t], pl * s_id[d_], s_id[a_] / pl, s_id])
+    own = np.concatenate([own_id, own_id])
+    return s, own, L, R
+
+
+def _row_max_abs(s: np.ndarray, own: np.ndarray, L: np.ndarray, R: np.ndarray, chunk: int = 1024) -> np.ndarray:
+    """max_j |J[i, j]| of ``J = S + L R^T`` (:func:`_output_jacobian_parts`) where it can be small, a lower bound
+    (``||J[i]|| / sqrt(columns)``) elsewhere: row norms come from the (r x r) Gram matrix in O(rows x r); only rows
+    whose norm is within 1e-6 of zero (the candidates for "fixed by construction") are densified."""
+    support = np.flatnonzero(np.any(R != 0, axis=1))
+    where = np.full(R.shape[0], -1)
+    where[support] = np.arange(support.size)
+    Rs = R[support]
+    o = np.maximum(own, 0)
+    RL_own = np.where(own >= 0, np.einsum("ij,ij->i", R[o], L), 0.0)
+    norm2 = np.einsum("ij,jk,ik->i", L, Rs.T @ Rs, L) + 2.0 * s * RL_own + s * s
+    norm = np.sqrt(np.maximum(norm2, 0.0))
+    out = norm / np.sqrt(support.size + 1.0)
+    scale = max(float(np.abs(s).max(initial=0.0)), float(out.max(initial=0.0)), 1e-300)
+    cand = np.flatnonzero(norm <= 1e-6 * scale)
+    for lo in range(0, cand.size, chunk):
+        rows = cand[lo:lo + chunk]
+        Q = L[rows] @ Rs.T
+        pos = np.where(own[rows] >= 0, where[o[rows]], -1)
+        inside = pos >= 0
+        Q[np.flatnonzero(inside), pos[inside]] += s[rows][inside]
+        mx = np.abs(Q).max(axis=1) if Q.shape[1] else np.zeros(rows.size)
+        out[rows] = np.where(inside, mx, np.maximum(mx, np.abs(s[rows])))
+    return out
+
+
+def _extreme_eigenvalue(matvec: Any, n: int) -> tuple[float, np.ndarray]:
+    """Largest eigenvalue (and its vector) of a symmetric positive semi-definite operator, by Lanczos."""
+    from scipy.sparse.linalg import ArpackNoConvergence, LinearOperator, eigsh
+
+    op = LinearOperator((n, n), matvec=matvec, dtype=float)
+    v0 = np.ones(n) / np.sqrt(n)  # a fixed start: the same answer on every run
+    try:
+        lam, vec = eigsh(op, k=1, which="LA", tol=1e-10, v0=v0, maxiter=max(1000, 10 * n))
+    except ArpackNoConvergence as e:
+        if not len(e.eigenvalues):
+            return float("nan"), np.full(n, np.nan)
+        lam, vec = e.eigenvalues, e.eigenvectors
+    return float(lam[-1]), vec[:, -1]
+
+
+def _standard_errors_structured(fitter: Fitter, prob: Problem, x: np.ndarray, lay: Any, table: ScoreTable,
+                                precision: Any, dispersion: float | str, rtol: float) -> StandardErrors | None:
+    """:func:`_standard_errors` from the structured Hessian: a Cholesky factorisation through the Schur complement
+    of the smaller side, the diagonal of the inverse and five solves, never a (P x P) matrix. The same numbers as
+    the dense path (shift profiled out: the reported quantities are shift-invariant, so their covariance is
+    ``J H^-1 J^T`` on the free parameters, with the pivot held when the shift is not identified at all). Returns
+    None when the information is not positive definite or is ill-conditioned beyond ``rtol``: the dense path then
+    names the null directions."""
+    from scipy.linalg import LinAlgError
+
+    m, b, P = lay.n_models, lay.n_benchmarks, lay.n_params
+    names = np.array(_param_names(fitter))
+    H = sparse_curvature(prob, x, precision, curvature="exact")
+    lo = prob.lower if prob.lower is not None else np.full(x.shape, -np.inf)
+    hi = prob.upper if prob.upper is not None else np.full(x.shape, np.inf)
+    tol_b = 1e-8 * (1.0 + np.abs(x))
+    bound = (x - lo <= tol_b) | (hi - x <= tol_b)
+    keep = ~bound
+    n_free = int(keep.sum())
+    v = np.zeros(P)
+    v[:m + b] = 1.0
+    gauge = not bound[:m + b].any()
+    pivot = m + fitter._anchor_index(table)
+    profiled = False
+    if gauge:
+        hcc = float(v @ H.matvec(v))
+        scale_h = float(np.max(np.abs(H.diagonal()[keep]))) if n_free else 1.0
+        profiled = hcc > 1e-12 * scale_h * (m + b)
+        if not profiled:
+            keep[pivot] = False  # the shift is a null direction: hold the pivot (the dense path drops it too)
+    try:
+        F = H.factor(keep)
+    except LinAlgError:
+        return None
+    # Condition number of the information with the shift profiled out (as the dense path reports it).
+    idx = np.flatnonzero(keep)
+    if profiled:
+        idx = idx[idx != pivot]
+        vk = v[idx]
+        h = H.matvec(v)[idx]
+
+        def emb(y: np.ndarray) -> np.ndarray:
+            z = np.zeros(P)
+            z[idx] = y
+            return z
+
+        def s_mv(y: np.ndarray) -> np.ndarray:
+            return H.matvec(emb(y))[idx] - h * (h @ y) / hcc
+
+        def sinv_mv(y: np.ndarray) -> np.ndarray:
+            z = emb(y)
+            z[pivot] = -(vk @ y)
+            w = F.solve(z)
+            return w[idx] - w[pivot] * vk
+    else:
+        def s_mv(y: np.ndarray) -> np.ndarray:
+            z = np.zeros(P)
+            z[idx] = y
+            return H.matvec(z)[idx]
+
+        def sinv_mv(y: np.ndarray) -> np.ndarray:
+            z = np.zeros(P)
+            z[idx] = y
+            return F.solve(z)[idx]
+    lam_max, _ = _extreme_eigenvalue(lambda y: s_mv(np.ravel(y)), idx.size)
+    inv_max, weak = _extreme_eigenvalue(lambda y: sinv_mv(np.ravel(y)), idx.size)
+    cond = lam_max * inv_max
+    if not (np.isfinite(cond) and inv_max > 0 and 1.0 / inv_max > rtol * lam_max):
+        return None  # (nearly) singular: the dense path finds and names the null directions
+    disp = _dispersion(fitter, n_free - (1 if gauge else 0)) if dispersion == "auto" else float(dispersion)
+
+    s, own, L, R = _output_jacobian_parts(fitter)
+    Rk = R * keep[:, None]
+    SR = F.solve(Rk)
+    SR[~keep] = 0.0
+    diag = np.where(keep, F.inverse_diagonal(), 0.0)
+    o = np.maximum(own, 0)
+    sk = np.where((own >= 0) & keep[o], s, 0.0)
+    var = sk * sk * diag[o] + 2.0 * sk * np.einsum("ij,ij->i", SR[o], L) + np.einsum("ij,jk,ik->i", L, Rk.T @ SR, L)
+    se = np.sqrt(np.maximum(disp * var, 0.0))
+    at_bnd = (own >= 0) & bound[o]
+    se[at_bnd] = np.nan
+    row_max = _row_max_abs(s, own, L, R)
+    se[row_max <= 1e-12 * (row_max.max() + 1e-300)] = 0.0  # exactly fixed by construction (scale anchors, ...)
+
+    if cond > 1e8:
+        worst = idx[np.argsort(-np.abs(weak))[:5]]
+        warnings.warn(f"standard errors: the information matrix is ill-conditioned (condition number {cond:.2g}); "
+                      f"weakly identified: {_short(names[worst].tolist())}; treat their SEs with caution",
+                      RuntimeWarning, stacklevel=3)
+    return _se_result(fitter, table, se, names, bound, disp, cond, [])
 
 
 def _standard_errors(fitter: Fitter, prob: Problem, x: np.ndarray, lay: Any, table: ScoreTable, precision: Any,
@@ -541,24 +766,34 @@ def _standard_errors(fitter: Fitter, prob: Problem, x: np.ndarray, lay: Any, tab
         warnings.warn(f"standard errors: the information matrix is ill-conditioned (condition number {cond:.2g}); "
                       f"weakly identified: {_short(names[worst].tolist())}; treat their SEs with caution",
                       RuntimeWarning, stacklevel=3)
+    return _se_result(fitter, table, se, names, bound, disp, cond, singular)
+
+
+def _se_result(fitter: Fitter, table: ScoreTable, se: np.ndarray, names: np.ndarray, bound: np.ndarray,
+               disp: float, cond: float, singular: list[str]) -> StandardErrors:
+    """Warn about parameters at a bound and a missing dispersion, and split ``se`` (capability, difficulty, slope,
+    theta, delta, alpha blocks) into the result: what the dense and the structured path share."""
     at_bound = names[bound].tolist()
     if at_bound:
         warnings.warn(f"standard errors: {len(at_bound)} parameter(s) at a bound, held fixed (SE NaN): "
-                      f"{_short(at_bound)}", RuntimeWarning, stacklevel=3)
+                      f"{_short(at_bound)}", RuntimeWarning, stacklevel=4)
     if not np.isfinite(disp):
         warnings.warn("standard errors: no residual degrees of freedom to estimate the dispersion; SEs are NaN",
-                      RuntimeWarning, stacklevel=3)
-
+                      RuntimeWarning, stacklevel=4)
     models, benches = table.model_names, table.benchmark_names
+    m, b = len(models), len(benches)
     k = [0, m, m + b, m + 2 * b, 2 * m + 2 * b, 2 * m + 3 * b, 2 * m + 4 * b]
-    mk = lambda i, idx, nm: pd.Series(se[k[i]:k[i + 1]], index=idx, name=nm)  # noqa: E731
+
+    def block(i: int, index: Any, name: str) -> pd.Series:
+        return pd.Series(se[k[i]:k[i + 1]], index=index, name=name)
+
     return StandardErrors(
-        capability=mk(0, models, "capability_se"), difficulty=mk(1, benches, "difficulty_se"),
-        slope=mk(2, benches, "slope_se"), theta=mk(3, models, "theta_se"), delta=mk(4, benches, "delta_se"),
-        alpha=mk(5, benches, "alpha_se"),
+        capability=block(0, models, "capability_se"), difficulty=block(1, benches, "difficulty_se"),
+        slope=block(2, benches, "slope_se"), theta=block(3, models, "theta_se"), delta=block(4, benches, "delta_se"),
+        alpha=block(5, benches, "alpha_se"),
         estimate={"capability": fitter.capability_.copy(), "difficulty": fitter.difficulty_.copy(),
                   "slope": fitter.slope_.copy()},
-        dispersion=disp, condition_number=cond, at_bound=at_bound, singular=singular)
+        dispersion=disp, condition_number=cond, at_bound=names[bound].tolist(), singular=singular)
 
 
 def _short(names: Sequence[str], k: int = 8) -> str:

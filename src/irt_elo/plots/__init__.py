@@ -5,7 +5,7 @@ vintage and the method.
 """
 from __future__ import annotations
 
-from irt_elo.plots._style import PALETTE
+from irt_elo.plots._style import PALETTE, fixed_metadata
 from irt_elo.plots.capabilities import plot_capabilities
 from irt_elo.plots.compare import plot_subsets, plot_waterfall
 from irt_elo.plots.diagnostics import (
@@ -19,7 +19,7 @@ from irt_elo.plots.gap import plot_frontiers, plot_gap, plot_gap_by_vintage, plo
 from irt_elo.plots.newmodels import plot_next_benchmark_simulation
 
 __all__ = [
-    "PALETTE", "plot_capabilities",
+    "PALETTE", "fixed_metadata", "plot_capabilities",
     "plot_frontiers", "plot_gap", "plot_gap_over_time", "plot_trend", "plot_gap_by_vintage",
     "plot_waterfall", "plot_subsets",
     "plot_item_curves", "plot_information", "plot_fit_statistics", "plot_cv", "plot_eci_comparison",

@@ -5,9 +5,10 @@ from typing import Any
 
 import numpy as np
 
-from irt_elo.plots._style import GROUP_LABELS, PALETTE, new_axes
+from irt_elo.plots._style import GROUP_LABELS, PALETTE, literal_text, new_axes
 
 
+@literal_text
 def plot_capabilities(fitter: Any, ax: Any = None, *, label_top: int = 3) -> Any:
     """Fitted capability against release date, open and closed weights in separate colours.
 

@@ -7,12 +7,13 @@ from typing import Any
 import numpy as np
 
 from irt_elo.data.published import PUBLISHED_HEADLINES
-from irt_elo.plots._style import PALETTE, new_axes
+from irt_elo.plots._style import PALETTE, literal_text, new_axes
 
 UP, DOWN, TOTAL, OFF = PALETTE["closed"], PALETTE["open"], PALETTE["grey"], PALETTE["accent2"]
 PUBLISHED_STYLE = {"epoch": (PALETTE["accent"], "--"), "caisi": (PALETTE["accent3"], ":")}
 
 
+@literal_text
 def plot_waterfall(decomposition: Any, ax: Any = None, *, published: bool = True) -> Any:
     """Waterfall of a :class:`~irt_elo.analysis.compare.Decomposition`: the headline gap in months after each step.
 
@@ -94,6 +95,7 @@ def _err(ax: Any, x: float, row: Any) -> None:
         ax.errorbar(x, v, yerr=[[max(v - lo, 0.0)], [max(hi - v, 0.0)]], color="black", capsize=4, lw=1)
 
 
+@literal_text
 def plot_subsets(result: Any, axes: Any = None, *, bins: int = 20) -> Any:
     """Distribution of the headline gap over random benchmark subsets, one panel per question.
 

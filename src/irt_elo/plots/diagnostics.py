@@ -8,7 +8,7 @@ import numpy as np
 from scipy.special import expit
 
 from irt_elo.plots._style import CYCLE as _CYCLE
-from irt_elo.plots._style import PALETTE, new_axes
+from irt_elo.plots._style import PALETTE, literal_text, new_axes
 
 
 def _curve(fitter: Any, benchmark: str, c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -44,6 +44,7 @@ def _grid(fitter: Any) -> np.ndarray:
     return np.linspace(lo - pad, hi + pad, 400)
 
 
+@literal_text
 def plot_item_curves(fitter: Any, benchmarks: Sequence[str] | None = None, ax: Any = None, *,
                      points: bool = True, max_benchmarks: int = 6) -> Any:
     """Item characteristic curves: predicted score against capability for some benchmarks, with observed scores.
@@ -109,6 +110,7 @@ def item_information(fitter: Any, capability: np.ndarray, benchmarks: Sequence[s
     return out
 
 
+@literal_text
 def plot_information(fitter: Any, benchmarks: Sequence[str] | None = None, ax: Any = None, *,
                      max_benchmarks: int = 6, total: bool = True) -> Any:
     """Information curves of some benchmarks and (right axis) the total over all fitted benchmarks.
@@ -150,6 +152,7 @@ def plot_information(fitter: Any, benchmarks: Sequence[str] | None = None, ax: A
     return fig
 
 
+@literal_text
 def plot_fit_statistics(diagnostics: Any, what: str = "benchmarks", stat: str = "infit", top: int = 20,
                         ax: Any = None, misfit: float = 2.0, *, data: str | None = None) -> Any:
     """Horizontal bars of a fit statistic for the worst ``top`` benchmarks or models (1 = typical misfit).
@@ -188,6 +191,7 @@ def plot_fit_statistics(diagnostics: Any, what: str = "benchmarks", stat: str = 
     return fig
 
 
+@literal_text
 def plot_cv(cv: Any, ax: Any = None, *, data: str | None = None) -> Any:
     """Cross-validated R^2 of each candidate (bars) with its in-sample R^2 (dots).
 
@@ -223,6 +227,7 @@ def plot_cv(cv: Any, ax: Any = None, *, data: str | None = None) -> Any:
     return fig
 
 
+@literal_text
 def plot_eci_comparison(comparison: Any, ax: Any = None, *, label_top: int = 5, data: str | None = None,
                         method: str = "Our fit") -> Any:
     """Our ECI against the published one (one dot per published model group), frontier models ringed.

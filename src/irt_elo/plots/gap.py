@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from irt_elo.plots._style import CYCLE, GROUP_LABELS, PALETTE
+from irt_elo.plots._style import CYCLE, GROUP_LABELS, PALETTE, literal_text
 
 LEAD_COLOR = PALETTE["closed"]
 TRAIL_COLOR = PALETTE["open"]
@@ -64,6 +64,7 @@ def _step_with_band(ax: Any, front: pd.DataFrame, end: pd.Timestamp, color: str,
                     label=f"{label} frontier interval")
 
 
+@literal_text
 def plot_frontiers(caps: Any, lead: str = "closed", trail: str = "open", *, result: Any = None, ax: Any = None,
                    start: Any = None, end: Any = None, label_records: bool = True) -> Any:
     """Capability against release date for two groups: every model, both frontiers (step lines) with interval bands.
@@ -142,6 +143,7 @@ def _mark_model_lag(ax: Any, caps: Any, result: Any) -> str:
             f"data {result.data}, caught up = {result.criterion_text}")
 
 
+@literal_text
 def plot_gap_over_time(result: Any, axes: Any = None) -> Any:
     """The gap behind a :class:`~irt_elo.analysis.gap.GapResult`: vertical gap (points) and horizontal gap (months).
 
@@ -201,6 +203,7 @@ def plot_gap_over_time(result: Any, axes: Any = None) -> Any:
     return fig
 
 
+@literal_text
 def plot_gap(result: Any, caps: Any) -> Any:
     """One figure: both frontiers (top), vertical gap (middle), horizontal gap (bottom).
 
@@ -232,6 +235,7 @@ TREND_METHOD = {
 }
 
 
+@literal_text
 def plot_trend(trend: Any, ax: Any = None) -> Any:
     """Frontier models and the fitted line(s) of a :class:`~irt_elo.analysis.trends.TrendResult`. Returns the Figure.
 
@@ -284,6 +288,7 @@ def plot_trend(trend: Any, ax: Any = None) -> Any:
 
 
 
+@literal_text
 def plot_gap_by_vintage(result: Any) -> Any:
     """The same question as each data vintage answered it: the headline gap per vintage with its interval (top),
     and each vintage's daily vertical gap (bottom), so a reader sees how the answer moved from release to release.

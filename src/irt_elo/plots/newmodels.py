@@ -6,12 +6,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from irt_elo.plots._style import PALETTE, new_axes
+from irt_elo.plots._style import PALETTE, literal_text, new_axes
 
 RULE_STYLE = {"next-benchmark rule": (PALETTE["closed"], "o", "-"), "random": (PALETTE["grey"], "s", "--"),
               "most-run first": (PALETTE["accent3"], "^", ":")}
 
 
+@literal_text
 def plot_next_benchmark_simulation(errors: pd.DataFrame, ax: Any = None, *, scale: str = "ECI",
                                    title: str | None = None) -> Any:
     """Capability error against the number of benchmarks run, one line per selection rule.

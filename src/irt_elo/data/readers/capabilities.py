@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from irt_elo.data.readers.epoch_eci import SCORES_COLUMNS, read_eci_scores
-from irt_elo.data.table import open_weights_from_accessibility, read_csv_strict
+from irt_elo.data.table import open_weights_from_accessibility, parse_dates, read_csv_strict
 from irt_elo.errors import IrtEloError
 
 
@@ -28,8 +28,9 @@ def is_capability_table(columns: Sequence[str]) -> bool:
     return epoch or generic
 
 
-def read_capability_file(path: str | Path) -> pd.DataFrame:
-    """Read a capability table: Epoch's ``eci_scores.csv`` or a generic layout (see ``Capabilities.from_scores``).
+def read_capability_file(path: str | Path, *, date_format: str | None = None) -> pd.DataFrame:
+    """Read a capability table: Epoch's ``eci_scores.csv`` or a generic layout (see ``Capabilities.from_scores``);
+    ``date_format``: the one strftime format of a generic table's ``release_date`` column (default ISO).
 
     Examples
     --------
@@ -45,10 +46,10 @@ def read_capability_file(path: str | Path) -> pd.DataFrame:
     if not is_capability_table(raw.columns):
         raise IrtEloError(f"{p}: not a capability table (need columns model, capability and ideally ci_low, "
                           f"ci_high, release_date, group; found {', '.join(c for c in raw.columns if c != '_line')})")
-    return standard_capability_frame(raw, str(p))
+    return standard_capability_frame(raw, str(p), date_format=date_format)
 
 
-def standard_capability_frame(df: pd.DataFrame, label: str) -> pd.DataFrame:
+def standard_capability_frame(df: pd.DataFrame, label: str, *, date_format: str | None = None) -> pd.DataFrame:
     """A capability table in the standard columns (model, capability, ci_low, ci_high, release_date, group,
     open_weights), checked row by row: one line naming the row and column of the first bad value."""
     out = df.copy()
@@ -73,16 +74,21 @@ def standard_capability_frame(df: pd.DataFrame, label: str) -> pd.DataFrame:
     if out["capability"].isna().any():
         i = int(np.flatnonzero(out["capability"].isna().to_numpy())[0])
         raise IrtEloError(f"{label}: line {lines[i]}: model {out['model'].iloc[i]!r} has no capability; drop the row")
+    for c in ("capability", "ci_low", "ci_high"):  # an infinite value would silently drive every frontier
+        if c in out and np.isinf(out[c].to_numpy(dtype=float)).any():
+            i = int(np.flatnonzero(np.isinf(out[c].to_numpy(dtype=float)))[0])
+            raise IrtEloError(f"{label}: line {lines[i]}, column {c!r}: {out[c].iloc[i]:g} is not a finite number; "
+                              "give a finite value or leave the cell empty")
+    if "ci_low" in out and "ci_high" in out:
+        rev = (out["ci_low"] > out["ci_high"]).to_numpy()
+        if rev.any():
+            i = int(np.flatnonzero(rev)[0])
+            raise IrtEloError(f"{label}: line {lines[i]}: model {out['model'].iloc[i]!r} has ci_low "
+                              f"{out['ci_low'].iloc[i]:g} above ci_high {out['ci_high'].iloc[i]:g}; swap the columns "
+                              "or fix the row")
     if "release_date" in out and not pd.api.types.is_datetime64_any_dtype(out["release_date"]):
-        s = out["release_date"].astype(str).str.strip()
-        blank = s.isin(["", "nan", "NaT", "None", "<NA>"])
-        d = pd.to_datetime(s.where(~blank), errors="coerce", format="mixed")
-        bad = d.isna() & ~blank
-        if bad.any():
-            i = int(np.flatnonzero(bad.to_numpy())[0])
-            raise IrtEloError(f"{label}: line {lines[i]}, column 'release_date': cannot read {s.iloc[i]!r} as a "
-                              "date; use YYYY-MM-DD")
-        out["release_date"] = d
+        # One format for the column (ISO) and plausible release dates, as in score tables: never cell by cell.
+        out["release_date"] = parse_dates(out["release_date"], lines, label, "release_date", date_format=date_format)
     if "group" not in out or out["group"].isna().all():
         src = next((c for c in ("open_weights", "accessibility_group", "accessibility") if c in out), None)
         if src is not None:

@@ -46,6 +46,7 @@ import csv
 import os
 import warnings
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -54,12 +55,14 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from irt_elo.data.archive import check_zip_sizes, read_member
 from irt_elo.data.table import (
     ScoreTable,
     decode_bytes,
     from_frame,
     open_weights_from_accessibility,
     parse_csv_text,
+    read_bytes_limited,
     read_csv_strict,
     require_columns,
 )
@@ -107,19 +110,17 @@ def _open_source(path: str | os.PathLike) -> _Source:
     if not p.exists():
         raise IrtEloError(f"{p}: no such file or folder; give Epoch's benchmark_data.zip or its unpacked folder")
     if p.is_dir():
-        files = {f.relative_to(p).as_posix(): f.read_bytes() for f in sorted(p.rglob("*.csv")) if f.is_file()}
+        files = {f.relative_to(p).as_posix(): read_bytes_limited(f) for f in sorted(p.rglob("*.csv")) if f.is_file()}
         return _locate_root(_Source(str(p), files))
     if not zipfile.is_zipfile(p):
         raise IrtEloError(f"{p}: not a zip file or a folder; give Epoch's benchmark_data.zip or its unpacked folder")
     try:
         with zipfile.ZipFile(p) as z:
-            files = {}
-            for info in z.infolist():
-                name = info.filename
-                if info.is_dir() or not name.lower().endswith(".csv") or "__MACOSX" in name:
-                    continue
-                files[PurePosixPath(name).as_posix()] = z.read(info)
-    except (zipfile.BadZipFile, OSError, RuntimeError) as e:
+            infos = [i for i in z.infolist()
+                     if not i.is_dir() and i.filename.lower().endswith(".csv") and "__MACOSX" not in i.filename]
+            check_zip_sizes(infos, str(p))  # before anything is inflated
+            files = {PurePosixPath(i.filename).as_posix(): read_member(z, i, str(p)) for i in infos}
+    except (zipfile.BadZipFile, zlib.error, OSError, RuntimeError, NotImplementedError, EOFError) as e:
         raise IrtEloError(f"{p}: cannot read the zip ({e}); download it again") from None
     return _locate_root(_Source(str(p), files))
 

@@ -64,6 +64,7 @@ from irt_elo.data.table import (
     parse_csv_text,
     parse_dates,
     primary_country,
+    read_bytes_limited,
     require_columns,
 )
 from irt_elo.errors import IrtEloError
@@ -312,7 +313,7 @@ def _open(path: str | os.PathLike) -> _Files:
         for rel in RELEASE_FILES:
             f = root / rel
             if f.is_file():
-                files[rel] = f.read_bytes()
+                files[rel] = read_bytes_limited(f)
                 mtimes[rel] = datetime.fromtimestamp(f.stat().st_mtime, tz=timezone.utc)
         names = (p.name,) if root == p else (p.name, root.name)
         return _Files(str(root), files, mtimes, names)
@@ -427,7 +428,8 @@ def _edi(src: _Files) -> pd.DataFrame:
     out = pd.DataFrame({
         "benchmark": names.to_numpy(),
         "is_anchor": parse_bool(df["is_anchor"], lines, where, "is_anchor").fillna(False).astype(bool).to_numpy(),
-        "release_date": (parse_dates(df["benchmark_release_date"], lines, where, "benchmark_release_date").to_numpy()
+        "release_date": (parse_dates(df["benchmark_release_date"], lines, where, "benchmark_release_date",
+                                     release=False).to_numpy()
                          if "benchmark_release_date" in df else pd.NaT),
         "edi": _numbers(df["edi"], lines, where, "edi", required=True).to_numpy(),
         "slope": _numbers(df["estimated_slope_scaled"], lines, where, "estimated_slope_scaled",
