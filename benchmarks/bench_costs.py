@@ -1,4 +1,4 @@
-"""Costs that grow gently (issue 13, part 5): fit time against the number of benchmarks, and Hessian standard errors
+"""Costs that grow gently: fit time against the number of benchmarks, and Hessian standard errors
 against the fit on a long table, side by side in one run.
 
 Measured, each against a baseline from the same run on the same machine:
@@ -11,9 +11,9 @@ Measured, each against a baseline from the same run on the same machine:
   se-dense  the dense path (the code before this change) on 1,500 x 6, with the structured path's SEs on the same fit
           (max relative difference), to show what the structure saves.
 All random steps are seeded (simulate_scores random_state, the fitters' random_state). Times are the minimum of
---repeat runs (the machine is shared: the minimum is the least disturbed).
+--repeat runs (the minimum is the run least disturbed by other work on the machine).
 
-Measured on the shared 2-core machine (load ~1, --repeat 3; benchmarks/results/costs.json): fit 300 x 500 0.36 s,
+Measured (load average ~1, --repeat 3; benchmarks/results/costs.json): fit 300 x 500 0.36 s,
 x 1,000 1.22 s, x 2,000 2.57 s, x 5,000 10.6 s (before: 7 s at 1,000, 47-90 s at 2,000, unfinished at 5,000):
 29x the 500-benchmark time, so the 20x target is NOT met; per objective evaluation 11.8x for 10x the cells
 (near-linear), the rest is the number of Levenberg-Marquardt evaluations (67 -> 167): on the larger table the

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import socket
 import stat
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -293,3 +295,11 @@ def test_read_only_output_is_not_replaced(tmp_path):
     with pytest.raises(IrtEloError, match="read-only; refusing to replace it"):
         write_frame(FRAME, out)
     assert out.read_text() == "keep\n"
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly(tmp_path):
+    # `irt-elo fit | head -1`: the pipe closes after one line; no "Broken pipe" error line, no traceback.
+    p = subprocess.run(f"'{sys.executable}' -m irt_elo fit | head -1", shell=True, cwd=tmp_path,
+                       capture_output=True, text=True, timeout=120)
+    assert p.stdout.startswith("eci fit of ")
+    assert p.stderr == ""
