@@ -13,13 +13,13 @@ Measured, each against a baseline from the same run on the same machine:
 All random steps are seeded (simulate_scores random_state, the fitters' random_state). Times are the minimum of
 --repeat runs (the minimum is the run least disturbed by other work on the machine).
 
-Measured (load average ~1, --repeat 3; benchmarks/results/costs.json): fit 300 x 500 0.36 s,
-x 1,000 1.22 s, x 2,000 2.57 s, x 5,000 10.6 s (before: 7 s at 1,000, 47-90 s at 2,000, unfinished at 5,000):
-29x the 500-benchmark time, so the 20x target is NOT met; per objective evaluation 11.8x for 10x the cells
-(near-linear), the rest is the number of Levenberg-Marquardt evaluations (67 -> 167): on the larger table the
-gradient crawls from 1e-2 to 1e-6 (Gauss-Newton's linear convergence on the benchmarks of extreme difficulty).
-Standard errors 7,000 x 6: 0.025 s against a 0.110 s fit (0.22x; target 5x), 5 MiB traced peak (before: ~2 min,
-5.3 GiB); dense path on 1,500 x 6: 0.75 s and 244 MiB against 0.008 s, same SEs to 3e-11.
+Measured (--repeat 3; benchmarks/results/costs.json): fit 300 x 500 0.44 s, x 1,000 0.81 s, x 2,000 2.18 s, x 5,000
+6.17 s (before: 7 s at 1,000, 47-90 s at 2,000, unfinished after 2 minutes at 5,000): 13.9x the 500-benchmark time
+(target 20x); per objective evaluation 12.5x for 10x the cells. The sparse Schur-complement step made one step
+near-linear; the hand-over from Gauss-Newton to exact-Hessian steps (core.solve.HYBRID_LOOSEN) cut the steps on
+5,000 benchmarks from 167 to 87 (Gauss-Newton alone crawled on the benchmarks of extreme difficulty: 29x).
+Standard errors 7,000 x 6: 0.029 s against a 0.117 s fit (0.24x; target 5x), 5 MiB traced peak (before: ~2 min,
+5.3 GiB); dense path on 1,500 x 6: 0.79 s and 244 MiB against 0.008 s, same SEs to 3e-11.
 
 Run:  python benchmarks/bench_costs.py [--repeat 3]   (writes benchmarks/results/costs.json)
 """
