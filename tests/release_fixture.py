@@ -27,9 +27,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import threading
 import zipfile
 from collections.abc import Callable
 from functools import lru_cache
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import numpy as np
@@ -241,5 +243,23 @@ def build_release(
     return out
 
 
-__all__ = ["build_release", "release_texts", "bootstrap_draws", "FILES", "REQUIRED", "COMMA_MODEL", "COMMA_ORG",
-           "COMMA_COUNTRY"]
+def serve_once(body: bytes) -> tuple[ThreadingHTTPServer, str]:
+    """A real local HTTP server answering every GET with ``body`` as a zip, and its URL; the caller shuts it down."""
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            self.send_response(200)
+            self.send_header("Content-Type", "application/zip")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            return None
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/benchmark_data.zip"
+
+
+__all__ = ["build_release", "serve_once", "release_texts", "bootstrap_draws", "FILES", "REQUIRED", "COMMA_MODEL",
+           "COMMA_ORG", "COMMA_COUNTRY"]

@@ -8,8 +8,6 @@ from a real HTTP server on 127.0.0.1 serving that zip.
 from __future__ import annotations
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pandas as pd
 import pytest
@@ -17,7 +15,7 @@ import pytest
 from irt_elo.cli import main
 from irt_elo.data.readers.epoch_release import read_release
 from irt_elo.data.vintages import fetch
-from release_fixture import build_release
+from release_fixture import build_release, serve_once
 
 GAP_KEYS = ("gap_months", "gap_months_low", "gap_months_high", "gap_points", "gap_points_low", "gap_points_high")
 
@@ -33,24 +31,6 @@ def cache(tmp_path, monkeypatch):
     d = tmp_path / "cache"
     monkeypatch.setenv("IRT_ELO_CACHE_DIR", str(d))
     return d
-
-
-def serve_once(body: bytes):
-    """A local server answering GET with the zip (bounded: it stops after the test)."""
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - http.server's name
-            self.send_response(200)
-            self.send_header("Content-Type", "application/zip")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            return None
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/benchmark_data.zip"
 
 
 def gap_json(tmp_path, *argv, name="gap.json") -> dict:

@@ -252,34 +252,18 @@ def test_main_restores_the_streams_and_refuses_an_unknown_extension(tmp_path, ca
 
 
 def test_fetched_vintage_files_follow_the_umask(tmp_path, umask_022):
-    import http.server
     import io
     import zipfile
 
     from irt_elo.data.vintages import fetch
+    from release_fixture import serve_once
 
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr("README.md", "a release\n")
-    body = buf.getvalue()
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - http.server's name
-            self.send_response(200)
-            self.send_header("Content-Type", "application/zip")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            return None
-
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
+    srv, url = serve_once(buf.getvalue())
     try:
-        v = fetch(f"http://127.0.0.1:{srv.server_address[1]}/b.zip", cache_dir=tmp_path / "cache", timeout=10,
-                  today="2026-09-23")
+        v = fetch(url, cache_dir=tmp_path / "cache", timeout=10, today="2026-09-23")
     finally:
         srv.shutdown()
         srv.server_close()

@@ -39,12 +39,12 @@ from irt_elo.analysis.capabilities import (
     frontier_records,
     to_date,
 )
+from irt_elo.analysis.gap import DAYS_PER_MONTH  # the gap's convention (IAPS, Epoch)
 from irt_elo.analysis.trends import DAYS_PER_YEAR, line_fit, scan_breaks
 from irt_elo.errors import IrtEloError
 
 TrendForm = Literal["auto", "linear", "breakpoint"]
 TREND_FORMS = ("auto", "linear", "breakpoint")
-DAYS_PER_MONTH = 30.5  # the gap's convention (IAPS, Epoch)
 VINTAGE_EVERY = "1m"  # a vintage backtest has one forecast date: score it every month
 SAMPLE_DAYS = 7  # the step function is sampled weekly
 MIN_SEGMENT = 3  # frontier records on each side of a break (the break record counts on both)
@@ -110,8 +110,8 @@ def parse_horizon(text: str | Horizon) -> Horizon:
 
 @dataclass(frozen=True)
 class StepTrend:
-    """A trend fitted to one frontier's step function: ``trend(x) = X(x) @ beta`` with ``X = [1, x - xb]`` (one line;
-    ``xb`` is then the last record's day) or ``[1, min(x - xb, 0), max(x - xb, 0)]`` (two pieces joined at ``xb``)."""
+    """A trend fitted to one frontier's step function: ``trend(x) = trend_design(form, xb, x) @ beta`` (one line:
+    ``xb`` is then the last record's day; or two pieces joined at ``xb``)."""
 
     form: str  # 'linear' | 'breakpoint'
     xb: float
@@ -119,19 +119,19 @@ class StepTrend:
     scatter: float  # residual standard deviation of the step function around the trend
     n_records: int
 
-    def design(self, x: np.ndarray) -> np.ndarray:
-        x = np.asarray(x, float) - self.xb
-        if self.form == "linear":
-            return np.column_stack([np.ones_like(x), x])
-        return np.column_stack([np.ones_like(x), np.minimum(x, 0.0), np.maximum(x, 0.0)])
-
-    def level(self, x: np.ndarray, beta: np.ndarray | None = None) -> np.ndarray:
-        return self.design(x) @ (self.beta if beta is None else beta)
-
     @property
     def slope(self) -> float:
         """The last piece's slope, points per day."""
         return float(self.beta[-1])
+
+
+def trend_design(form: str, xb: float, x: np.ndarray) -> np.ndarray:
+    """The columns of :class:`StepTrend`'s least-squares fit at days ``x``: ``[1, x - xb]`` for one line,
+    ``[1, min(x - xb, 0), max(x - xb, 0)]`` for two pieces joined at ``xb``."""
+    x = np.asarray(x, float) - xb
+    if form == "linear":
+        return np.column_stack([np.ones_like(x), x])
+    return np.column_stack([np.ones_like(x), np.minimum(x, 0.0), np.maximum(x, 0.0)])
 
 
 def running_best(days: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -221,7 +221,7 @@ def fit_step_trend(days: np.ndarray, values: np.ndarray, first: float, last: flo
     if form == "linear":
         xb = float(days[recs][-1])
     x, y = step_samples(days, values, first, last)
-    X = StepTrend(form, float(xb), np.zeros(0), 0.0, n_rec).design(x)
+    X = trend_design(form, float(xb), x)
     beta, *_ = np.linalg.lstsq(X, y, rcond=None)
     resid = y - X @ beta
     s2 = float(resid @ resid) / max(len(y) - X.shape[1], 1)
@@ -579,17 +579,11 @@ def _date_summary(day: np.ndarray, level: float) -> tuple:
 
 
 def _history(sub: Capabilities, lead: str, trail: str, x0: float) -> pd.DataFrame:
-    """Each group's frontier records (central capabilities), for plots."""
-    rows = []
-    for g in (lead, trail):
-        f = sub.frame[sub.frame["group"] == g]
-        d = day_numbers(f["release_date"])
-        v = f["capability"].to_numpy(float)
-        for r in frontier_records(d, v):
-            if d[r] >= x0:
-                rows.append({"group": g, "model": f.index[r], "release_date": f["release_date"].iloc[r],
-                             "capability": v[r]})
-    return pd.DataFrame(rows, columns=["group", "model", "release_date", "capability"])
+    """Each group's frontier records (central capabilities) released from ``x0`` on, for plots."""
+    cols = ["group", "model", "release_date", "capability"]
+    frames = [f.assign(group=g)[cols] for g in (lead, trail) for f in [sub.frontier(g)]]
+    out = pd.concat(frames, ignore_index=True)
+    return out[day_numbers(out["release_date"]) >= x0].reset_index(drop=True)
 
 
 def _quantiles(arr: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -798,8 +792,7 @@ def _default_cuts(caps: Capabilities, lead: str, trail: str, step: Horizon, last
     return cuts
 
 
-__all__ = ["Horizon", "parse_horizon", "StepTrend", "step_samples", "choose_form", "fit_step_trend", "record_jumps",
-           "simulate_paths",
-           "first_day_at", "last_day_not_above",
+__all__ = ["Horizon", "parse_horizon", "StepTrend", "trend_design", "step_samples", "choose_form", "fit_step_trend",
+           "record_jumps", "simulate_paths", "first_day_at", "last_day_not_above", "running_best", "level_on",
            "GroupTrend", "ForecastResult", "BacktestResult", "forecast", "backtest", "vintage_backtest",
-           "actual_path", "running_best", "level_on", "TREND_FORMS", "CLOSE_VERDICTS", "VINTAGE_EVERY"]
+           "actual_path", "TREND_FORMS", "CLOSE_VERDICTS", "VINTAGE_EVERY"]

@@ -18,7 +18,7 @@ import pandas as pd
 
 from irt_elo.core.scale import ELO_3X_PER_LOGIT, make_scale
 from irt_elo.data.detect import read_table
-from irt_elo.data.records import jsonable, records
+from irt_elo.data.records import jsonable, records, value_interval
 from irt_elo.data.table import ScoreTable
 from irt_elo.errors import IrtEloError
 
@@ -226,17 +226,6 @@ def check_jobs(jobs: int | str) -> None:
     """``--jobs``: 'auto' or a non-zero integer (the parser already refuses anything else)."""
     if jobs != "auto" and (not isinstance(jobs, int) or jobs == 0):
         raise IrtEloError(f"--jobs {jobs}: give 'auto' or a non-zero number of workers (-1: all cores)")
-
-
-def value_interval(v: float | None, lo: float | None, hi: float | None, fmt: str = ".1f",
-                   missing: str = "n/a") -> str:
-    """``v [lo, hi]`` for tables; ``v`` alone without a finite interval, ``missing`` without a value."""
-    if v is None or not math.isfinite(v):
-        return missing
-    s = format(v, fmt)
-    if lo is not None and hi is not None and math.isfinite(lo) and math.isfinite(hi):
-        s += f" [{format(lo, fmt)}, {format(hi, fmt)}]"
-    return s
 
 
 def figure_path(args: argparse.Namespace) -> str:

@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from irt_elo.analysis.capabilities import Capabilities
+from irt_elo.data.records import is_finite_number, value_interval
 from irt_elo.errors import IrtEloError
 
 TEMPLATE = "report.html.j2"
@@ -160,25 +161,15 @@ def _headlines(epoch: Any, caisi: Any, claims: Any, model: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _finite(v: Any) -> bool:
-    try:
-        return v is not None and math.isfinite(float(v))
-    except (TypeError, ValueError):
-        return False
-
-
 def number_text(v: Any, fmt: str = ".1f") -> str:
     """A number for the page; blank for missing values."""
-    return f"{float(v):{fmt}}" if _finite(v) else ""
+    return f"{float(v):{fmt}}" if is_finite_number(v) else ""
 
 
 def interval_text(v: Any, lo: Any = None, hi: Any = None, fmt: str = ".1f") -> str:
-    """``v [lo, hi]``, or ``v`` alone without an interval; blank for a missing value."""
-    if not _finite(v):
-        return ""
-    if _finite(lo) and _finite(hi):
-        return f"{float(v):{fmt}} [{float(lo):{fmt}}, {float(hi):{fmt}}]"
-    return f"{float(v):{fmt}}"
+    """``v [lo, hi]`` as the printed tables show it (:func:`~irt_elo.data.records.value_interval`); blank for a
+    missing value."""
+    return value_interval(v, lo, hi, fmt, missing="")
 
 
 def date_text(v: Any) -> str:
